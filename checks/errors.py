@@ -1,0 +1,66 @@
+"""Errors raised by the checks package.
+
+    CheckError
+    ├── ClassLinkError            (district, call): which district and which call failed
+    │   ├── ClassLinkAuthError    401/403: bad or revoked credentials
+    │   ├── ClassLinkNotFound     404 / unknownobject
+    │   ├── ClassLinkRateLimited  429 after the retries ran out (retry_after seconds)
+    │   ├── ClassLinkUnavailable  5xx, timeouts, connection refused after retries
+    │   └── ClassLinkBadResponse  a 2xx whose body is not the document it should be
+    └── LicenseError
+        ├── LicenseNotFound       no license with that id
+        └── LicenseSourceError    the license directory could not be read
+"""
+
+from __future__ import annotations
+
+
+class CheckError(Exception):
+    """Base of every error the checks package raises."""
+
+
+class ClassLinkError(CheckError):
+    def __init__(self, message: str, *, district: str = "", call: str = "") -> None:
+        self.district = district
+        self.call = call
+        where = " ".join(p for p in (f"district {district}" if district else "", call) if p)
+        super().__init__(f"{message} ({where})" if where else message)
+        self.detail = message
+
+
+class ClassLinkAuthError(ClassLinkError):
+    pass
+
+
+class ClassLinkNotFound(ClassLinkError):
+    pass
+
+
+class ClassLinkRateLimited(ClassLinkError):
+    def __init__(
+        self, message: str, *, district: str = "", call: str = "", retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, district=district, call=call)
+        self.retry_after = retry_after
+
+
+class ClassLinkUnavailable(ClassLinkError):
+    pass
+
+
+class ClassLinkBadResponse(ClassLinkError):
+    pass
+
+
+class LicenseError(CheckError):
+    pass
+
+
+class LicenseNotFound(LicenseError):
+    def __init__(self, license_id: str) -> None:
+        self.license_id = license_id
+        super().__init__(f"no license with id {license_id!r}")
+
+
+class LicenseSourceError(LicenseError):
+    pass
