@@ -1,0 +1,141 @@
+"""One frozen settings object, built from a mapping (the environment, optionally over a YAML file).
+
+This is the only module that knows the variable names. Nothing else reads os.environ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from bot.errors import ConfigError
+
+CONFIG_FILE_VARIABLE = "ROSTERBOT_CONFIG"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path
+    licenses: str  # sqlite:///path, a YAML file path, or an https:// license API URL
+    database_url: str  # the store: sqlite:///path or postgresql://...
+    classlink_api_url: str | None = None
+    classlink_partner_key: str | None = None
+    classlink_timeout: float = 10.0
+    slack_bot_token: str | None = None
+    slack_app_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_url: str | None = None
+    support_channel: str | None = None
+    dialog_ttl_seconds: int = 86_400
+
+    @classmethod
+    def from_mapping(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from `environ`, over the YAML file named by ROSTERBOT_CONFIG if set."""
+        values = {**_read_config_file(environ.get(CONFIG_FILE_VARIABLE)), **environ}
+        data_dir = Path(values.get("ROSTERBOT_DATA_DIR") or "data")
+        return cls(
+            data_dir=data_dir,
+            licenses=_license_source(values.get("ROSTERBOT_LICENSES"), data_dir),
+            database_url=_database_url(values.get("DATABASE_URL"), data_dir),
+            classlink_api_url=_optional_url(values, "CLASSLINK_API_URL"),
+            classlink_partner_key=_optional(values, "CLASSLINK_PARTNER_KEY"),
+            classlink_timeout=_positive_float(values, "CLASSLINK_TIMEOUT", 10.0),
+            slack_bot_token=_optional(values, "SLACK_BOT_TOKEN"),
+            slack_app_token=_optional(values, "SLACK_APP_TOKEN"),
+            slack_signing_secret=_optional(values, "SLACK_SIGNING_SECRET"),
+            slack_api_url=_optional_url(values, "SLACK_API_URL"),
+            support_channel=_optional(values, "ROSTERBOT_SUPPORT_CHANNEL"),
+            dialog_ttl_seconds=int(_positive_float(values, "ROSTERBOT_DIALOG_TTL", 86_400)),
+        )
+
+    def require_classlink(self) -> tuple[str, str]:
+        """The ClassLink base URL and partner key, or a ConfigError naming what is missing."""
+        if not self.classlink_api_url:
+            raise ConfigError("CLASSLINK_API_URL", "is not set (or use --sandbox)")
+        if not self.classlink_partner_key:
+            raise ConfigError("CLASSLINK_PARTNER_KEY", "is not set (or use --sandbox)")
+        return self.classlink_api_url, self.classlink_partner_key
+
+    def require(self, name: str) -> str:
+        """A required string setting by attribute name, e.g. require("slack_bot_token")."""
+        value = getattr(self, name)
+        if not value:
+            raise ConfigError(name.upper(), "is required and not set")
+        return str(value)
+
+
+def _read_config_file(path: str | None) -> dict[str, str]:
+    if not path:
+        return {}
+    try:
+        loaded: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(CONFIG_FILE_VARIABLE, f"cannot read {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(CONFIG_FILE_VARIABLE, f"{path} is not valid YAML: {exc}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ConfigError(CONFIG_FILE_VARIABLE, f"{path} must be a mapping of VARIABLE: value")
+    return {str(k): "" if v is None else str(v) for k, v in loaded.items()}
+
+
+def _optional(values: Mapping[str, str], name: str) -> str | None:
+    value = values.get(name, "").strip()
+    return value or None
+
+
+def _optional_url(values: Mapping[str, str], name: str) -> str | None:
+    value = _optional(values, name)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(name, f"must be an http(s) URL, got {value!r}")
+    return value.rstrip("/")
+
+
+def _positive_float(values: Mapping[str, str], name: str, default: float) -> float:
+    raw = _optional(values, name)
+    if raw is None:
+        return default
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ConfigError(name, f"must be a number, got {raw!r}") from None
+    if number <= 0:
+        raise ConfigError(name, f"must be positive, got {raw!r}")
+    return number
+
+
+def _license_source(raw: str | None, data_dir: Path) -> str:
+    value = (raw or "").strip()
+    if not value:
+        return f"sqlite:///{data_dir / 'licenses.sqlite3'}"
+    if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+        return value
+    if value.startswith(("https://", "http://")):
+        parts = urlsplit(value)
+        if not parts.netloc:
+            raise ConfigError("ROSTERBOT_LICENSES", f"URL has no host: {value!r}")
+        return value.rstrip("/")
+    if value.endswith((".yml", ".yaml")):
+        return value
+    raise ConfigError(
+        "ROSTERBOT_LICENSES",
+        f"must be sqlite:///path, a .yml/.yaml file or an https:// URL, got {value!r}",
+    )
+
+
+def _database_url(raw: str | None, data_dir: Path) -> str:
+    value = (raw or "").strip()
+    if not value:
+        return f"sqlite:///{data_dir / 'rosterbot.sqlite3'}"
+    if value.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg://", "postgres://")):
+        return value
+    raise ConfigError("DATABASE_URL", f"must be sqlite:///path or postgresql://..., got {value!r}")
