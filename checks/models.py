@@ -161,7 +161,9 @@ class Finding:
     data: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "status": str(self.status), "message": self.message, **self.data}
+        """Public form; data keys starting with "_" are internal (e.g. a full Application ID)."""
+        public = {k: v for k, v in self.data.items() if not k.startswith("_")}
+        return {"code": self.code, "status": str(self.status), "message": self.message, **public}
 
 
 @dataclass(frozen=True, slots=True)

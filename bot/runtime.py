@@ -1,0 +1,51 @@
+"""Builds the checks' collaborators from settings, or from the in-process sample world."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.settings import Settings
+from checks.classlink import ClassLinkClient
+from checks.diagnose import Diagnoser
+from checks.licenses import LicenseDirectory, SqliteLicenseDirectory, open_directory
+
+
+@contextmanager
+def sandbox_diagnoser() -> Iterator[Diagnoser]:
+    """The sample world served on loopback, with its licenses in a throwaway SQLite directory."""
+    from sandbox.sample import sample_licenses, sample_world
+    from sandbox.server import SandboxServer
+
+    with tempfile.TemporaryDirectory(prefix="rosterbot-sandbox-") as tmp, \
+            SandboxServer(sample_world()) as server:
+        licenses = SqliteLicenseDirectory(Path(tmp) / "licenses.sqlite3", seed=sample_licenses())
+        client = ClassLinkClient(base_url=server.url, partner_key=server.partner_key)
+        try:
+            yield Diagnoser(licenses=licenses, classlink=client)
+        finally:
+            client.close()
+            licenses.close()
+
+
+@contextmanager
+def configured_diagnoser(settings: Settings) -> Iterator[Diagnoser]:
+    """ClassLink and the license directory named by the settings."""
+    base_url, partner_key = settings.require_classlink()
+    licenses: LicenseDirectory = open_directory(settings.licenses)
+    client = ClassLinkClient(base_url=base_url, partner_key=partner_key,
+                             timeout=settings.classlink_timeout)
+    try:
+        yield Diagnoser(licenses=licenses, classlink=client)
+    finally:
+        client.close()
+        licenses.close()
+
+
+@contextmanager
+def diagnoser_for(settings: Settings, *, sandbox: bool) -> Iterator[Diagnoser]:
+    context = sandbox_diagnoser() if sandbox else configured_diagnoser(settings)
+    with context as diagnoser:
+        yield diagnoser

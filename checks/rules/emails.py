@@ -1,0 +1,86 @@
+"""Step 2: does every instructor email on the license equal a teacher email ClassLink sends?
+
+The matching itself lives in checks.matching; this module turns its results into findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from checks.matching import MatchResult, MatchStatus, match_emails
+from checks.models import CheckResult, Finding, License, RosterUser, Status
+
+STEP, NAME = 2, "emails"
+Matcher = Callable[[Sequence[str], Sequence[RosterUser]], list[MatchResult]]
+
+
+def check_emails(
+    license: License,
+    users: Sequence[RosterUser] | None,
+    *,
+    error: str = "",
+    matcher: Matcher = match_emails,
+) -> CheckResult:
+    """One finding per instructor email, in license order."""
+    if users is None:
+        return CheckResult.of(STEP, NAME, [Finding(
+            "roster_unavailable", Status.UNKNOWN,
+            f"Could not read the teachers ClassLink sends: {error}".rstrip(": "),
+            {"error": error})])
+    if not license.instructor_emails:
+        return CheckResult.of(STEP, NAME, [Finding(
+            "no_instructors", Status.WARN, "The license lists no instructor emails yet.")])
+    results = matcher(license.instructor_emails, users)
+    findings = [finding_for(result) for result in results]
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+    return CheckResult.of(STEP, NAME, findings, instructors=len(findings), **counts)
+
+
+def finding_for(result: MatchResult) -> Finding:
+    """The step-2 finding for one matcher result."""
+    code, status = _code_and_status(result)
+    data: dict[str, Any] = {"license_email": result.license_email}
+    if result.suggestion is not None:
+        data["suggestion"] = result.suggestion
+    if result.kind:
+        data["kind"] = result.kind
+    if result.teacher is not None:
+        data["teacher_name"] = result.teacher.full_name
+        data["teacher_sourced_id"] = result.teacher.sourced_id
+    if result.candidates:
+        data["candidates"] = [c.email for c in result.candidates]
+    data["confidence"] = round(result.confidence, 3)
+    return Finding(code, status, result.note or _default_note(code, result), data)
+
+
+def _code_and_status(result: MatchResult) -> tuple[str, Status]:
+    if result.status is MatchStatus.EXACT:
+        return "email_exact", Status.PASS
+    if result.kind == "duplicate":
+        return "email_duplicate", Status.WARN
+    if result.kind == "malformed":
+        return "email_malformed", Status.FAIL
+    return {
+        MatchStatus.FIX: ("email_fix", Status.FAIL),
+        MatchStatus.AMBIGUOUS: ("email_ambiguous", Status.WARN),
+        MatchStatus.STUDENT: ("email_student", Status.FAIL),
+        MatchStatus.INACTIVE: ("email_inactive", Status.FAIL),
+        MatchStatus.NOT_FOUND: ("email_not_found", Status.FAIL),
+    }[result.status]
+
+
+def _default_note(code: str, result: MatchResult) -> str:
+    raw = result.license_email
+    return {
+        "email_exact": f"{raw} matches a teacher ClassLink sends.",
+        "email_fix": f"The license has {raw}; ClassLink sends {result.suggestion}.",
+        "email_ambiguous": f"{raw} is close to several teachers; check which one is meant.",
+        "email_student": f"{raw} belongs to a student in ClassLink, not a teacher.",
+        "email_inactive": f"{raw} is only on a ClassLink record marked for deletion.",
+        "email_not_found": f"ClassLink sends no teacher with {raw}.",
+        "email_duplicate": f"{raw} names a teacher already listed on the license.",
+        "email_malformed": f"{raw!r} is not a valid email address.",
+    }[code]

@@ -1,0 +1,206 @@
+"""Step 3: does ClassLink really send the teachers, students and classes (its Sanity Check)?
+
+Also the per-teacher report ("Users Summary") used by `lookup` and the Slack teacher picker.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from checks.models import (
+    CheckResult,
+    Finding,
+    License,
+    Role,
+    Roster,
+    RosterClass,
+    RosterUser,
+    Status,
+)
+from checks.text import fold_email
+
+STEP, NAME = 3, "sanity"
+EXAMPLES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ClassSummary:
+    title: str
+    students: int
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherReport:
+    """What ClassLink sends for one teacher; counts only, never student names."""
+
+    email: str
+    name: str
+    sourced_id: str
+    role: str
+    status: str
+    enabled: bool
+    schools: tuple[str, ...]
+    classes: tuple[ClassSummary, ...]
+
+    @property
+    def students(self) -> int:
+        return sum(c.students for c in self.classes)
+
+
+def check_sanity(license: License, roster: Roster | None, *, error: str = "") -> CheckResult:
+    """ClassLink's Sanity Check figures, recomputed, with the problems that block rostering."""
+    if roster is None:
+        return CheckResult.of(STEP, NAME, [Finding(
+            "roster_unavailable", Status.UNKNOWN,
+            f"Could not read what ClassLink sends: {error}".rstrip(": "), {"error": error})])
+    index = _RosterIndex(roster)
+    teachers, students = index.active(Role.TEACHER), index.active(Role.STUDENT)
+    figures = {
+        "teachers": len(teachers), "students": len(students),
+        "administrators": len(index.active(Role.ADMINISTRATOR)),
+        "classes": len(index.classes), "enrollments": index.enrollment_count,
+        "seats": license.seats, "seat_ceiling": min(len(students), license.seats),
+    }
+    findings = [Finding(
+        "sanity_figures", Status.PASS,
+        f"ClassLink sends {len(teachers)} teachers, {len(students)} students, "
+        f"{len(index.classes)} classes and {index.enrollment_count} enrollments.", figures)]
+    findings += _seat_findings(len(teachers), len(students), license.seats)
+    findings += _coverage_findings(index, teachers)
+    findings += _identity_findings(index, teachers, license)
+    return CheckResult.of(STEP, NAME, findings, **figures)
+
+
+def teacher_report(roster: Roster, email: str) -> TeacherReport | None:
+    """The report for the staff record with this (folded) email, active records first."""
+    wanted = fold_email(email)
+    matches = [u for u in roster.users if u.is_staff and u.email and fold_email(u.email) == wanted]
+    if not matches:
+        return None
+    user = sorted(matches, key=lambda u: not u.active)[0]
+    index = _RosterIndex(roster)
+    orgs = {org.sourced_id: org.name for org in roster.orgs}
+    classes = tuple(
+        ClassSummary(cls.title, len(index.students_by_class.get(cls.sourced_id, ())))
+        for cls in index.classes_of(user.sourced_id)
+    )
+    return TeacherReport(
+        email=user.email, name=user.full_name, sourced_id=user.sourced_id, role=str(user.role),
+        status=user.status, enabled=user.enabled,
+        schools=tuple(orgs.get(oid, oid) for oid in user.org_ids), classes=classes,
+    )
+
+
+class _RosterIndex:
+    """Active classes and enrollments joined once, so each rule is a dictionary lookup."""
+
+    def __init__(self, roster: Roster) -> None:
+        self.users = [u for u in roster.users if u.active]
+        self.classes = [c for c in roster.classes if c.active]
+        self._class_by_id = {c.sourced_id: c for c in self.classes}
+        role_of = {u.sourced_id: u.role for u in self.users}
+        self.students_by_class: dict[str, set[str]] = defaultdict(set)
+        self.teachers_by_class: dict[str, set[str]] = defaultdict(set)
+        self.classes_by_user: dict[str, set[str]] = defaultdict(set)
+        self.enrollment_count = 0
+        for e in roster.enrollments:
+            if not e.active or e.class_id not in self._class_by_id or e.user_id not in role_of:
+                continue
+            self.enrollment_count += 1
+            self.classes_by_user[e.user_id].add(e.class_id)
+            role = role_of[e.user_id]
+            if role is Role.STUDENT:
+                self.students_by_class[e.class_id].add(e.user_id)
+            elif role in (Role.TEACHER, Role.ADMINISTRATOR, Role.AIDE):
+                self.teachers_by_class[e.class_id].add(e.user_id)
+
+    def active(self, role: Role) -> list[RosterUser]:
+        return [u for u in self.users if u.role is role]
+
+    def classes_of(self, user_id: str) -> list[RosterClass]:
+        ids = sorted(self.classes_by_user.get(user_id, ()))
+        return [self._class_by_id[i] for i in ids]
+
+
+def _seat_findings(teachers: int, students: int, seats: int) -> list[Finding]:
+    if students == 0:
+        return [Finding("no_students", Status.FAIL,
+                        "ClassLink sends no students, so no student seats can be made. The "
+                        "district's sharing settings probably leave students out.",
+                        {"students": 0, "seats": seats})]
+    if students >= seats:
+        return []
+    # Fewer students than teachers is almost always a sharing scope problem, not a small school.
+    status = Status.FAIL if students < teachers else Status.WARN
+    return [Finding("few_students", status,
+                    f"ClassLink sends only {students} students, so at most {students} of the "
+                    f"license's {seats} seats can be filled.",
+                    {"students": students, "teachers": teachers, "seats": seats})]
+
+
+def _coverage_findings(index: _RosterIndex, teachers: list[RosterUser]) -> list[Finding]:
+    idle = [t for t in teachers if not index.classes_by_user.get(t.sourced_id)]
+    empty = [c for c in index.classes if not index.students_by_class.get(c.sourced_id)]
+    orphan = [c for c in index.classes if not index.teachers_by_class.get(c.sourced_id)]
+    out = []
+    if idle:
+        out.append(_listing("teachers_without_classes",
+                            f"{len(idle)} teachers have no class in what ClassLink sends, so "
+                            "Pivot has nothing to roster for them.", _emails(idle)))
+    if empty:
+        out.append(_listing("classes_without_students",
+                            f"{len(empty)} classes have no students.", [c.title for c in empty]))
+    if orphan:
+        out.append(_listing("classes_without_teacher",
+                            f"{len(orphan)} classes have no teacher.", [c.title for c in orphan]))
+    return out
+
+
+def _identity_findings(
+    index: _RosterIndex, teachers: list[RosterUser], license: License
+) -> list[Finding]:
+    on_license = {fold_email(e) for e in license.instructor_emails}
+    unlisted = [t for t in teachers if t.email and fold_email(t.email) not in on_license]
+    out = []
+    if unlisted:
+        out.append(_listing("teachers_not_on_license",
+                            f"{len(unlisted)} teachers ClassLink sends are not on the license. "
+                            "Pivot does not create teacher accounts automatically: add the ones "
+                            "who should use Pivot.", _emails(unlisted)))
+    no_email = [u for u in index.users if not u.email.strip()]
+    if no_email:
+        roles = Counter(u.role for u in no_email)
+        out.append(Finding("users_without_email", Status.WARN,
+                           f"{len(no_email)} users have no email in ClassLink "
+                           f"({roles[Role.TEACHER]} teachers, {roles[Role.STUDENT]} students).",
+                           {"count": len(no_email), "teachers": roles[Role.TEACHER],
+                            "students": roles[Role.STUDENT]}))
+    shared = _shared_staff_emails(index.users)
+    if shared:
+        out.append(_listing("shared_email",
+                            f"{len(shared)} email addresses are used by more than one active "
+                            "user, so Pivot cannot tell those people apart.", shared))
+    return out
+
+
+def _shared_staff_emails(users: Iterable[RosterUser]) -> list[str]:
+    """Addresses held by two active users; only staff addresses are listed (no student data)."""
+    holders: dict[str, list[RosterUser]] = defaultdict(list)
+    for u in users:
+        if u.email.strip():
+            holders[fold_email(u.email)].append(u)
+    return sorted(
+        group[0].email if any(u.is_staff for u in group) else "(a student address)"
+        for group in holders.values() if len(group) > 1
+    )
+
+
+def _listing(code: str, message: str, items: list[str]) -> Finding:
+    return Finding(code, Status.WARN, message,
+                   {"count": len(items), "examples": items[:EXAMPLES]})
+
+
+def _emails(users: list[RosterUser]) -> list[str]:
+    return sorted(u.email or f"(no email: {u.full_name})" for u in users)
