@@ -1,0 +1,166 @@
+"""One GET against ClassLink: the URL, its authorisation, retries, and typed errors.
+
+Every error names the district and the call (e.g. "GET /users") so a reply to the user can
+say which connection and which request failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+import orjson
+
+from checks.classlink.errors import ClassLinkRejectedRequest
+from checks.classlink.oauth import Authorizer
+from checks.classlink.parse import status_info
+from checks.classlink.retry import RetryPolicy
+from checks.errors import (
+    ClassLinkAuthError,
+    ClassLinkBadResponse,
+    ClassLinkError,
+    ClassLinkNotFound,
+    ClassLinkRateLimited,
+    ClassLinkUnavailable,
+)
+
+Params = Mapping[str, str | int]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    body: dict[str, Any]
+    total: int | None  # X-Total-Count when sent and readable
+
+
+@dataclass(frozen=True, slots=True)
+class Requester:
+    """GETs JSON documents under one base URL with one way of authorising."""
+
+    http: httpx.Client
+    base_url: str
+    authorize: Authorizer
+    district: str
+    timeout: float
+    policy: RetryPolicy
+
+    def get(self, path: str, params: Params | None = None, *, envelope: str) -> Reply:
+        """GET `path` and return its body, which must hold the `envelope` key."""
+        url = self.url(path, params)
+        call = f"GET /{path}"
+        return self.policy.run(lambda: self._attempt(url, call=call, envelope=envelope))
+
+    def url(self, path: str, params: Params | None = None) -> str:
+        # Percent-encode every query character so the URL httpx sends is exactly the one
+        # OAuth 1.0a signs. `path` is interpolated verbatim (application ids come encoded).
+        url = f"{self.base_url.rstrip('/')}/{path}"
+        if params:
+            url += "?" + urlencode({k: str(v) for k, v in params.items()}, quote_via=quote, safe="")
+        return url
+
+    def _attempt(self, url: str, *, call: str, envelope: str) -> Reply:
+        headers = {"Accept": "application/json", **self.authorize(url)}
+        try:
+            response = self.http.get(url, headers=headers, timeout=self.timeout)
+        except httpx.TimeoutException as exc:
+            raise self._fail(
+                ClassLinkUnavailable, f"timed out ({type(exc).__name__})", call
+            ) from exc
+        except httpx.RequestError as exc:
+            detail = f"connection failed ({type(exc).__name__}: {exc})"
+            raise self._fail(ClassLinkUnavailable, detail, call) from exc
+        if not response.is_success:
+            raise error_for(response, district=self.district, call=call)
+        body = self._decode(response, call)
+        if envelope not in body:
+            info = status_info(body)
+            detail = (
+                f"HTTP 200 carrying an error instead of {envelope!r}: {info.summary()}"
+                if info
+                else f"HTTP 200 without the {envelope!r} key"
+            )
+            raise self._fail(ClassLinkBadResponse, detail, call)
+        return Reply(body=body, total=_total_count(response.headers))
+
+    def _decode(self, response: httpx.Response, call: str) -> dict[str, Any]:
+        try:
+            body = orjson.loads(response.content)
+        except orjson.JSONDecodeError as exc:
+            size = len(response.content)
+            detail = f"HTTP 200 body is not JSON ({size} bytes: {exc})"
+            raise self._fail(ClassLinkBadResponse, detail, call) from exc
+        if not isinstance(body, dict):
+            detail = f"HTTP 200 body is a JSON {type(body).__name__}, not an object"
+            raise self._fail(ClassLinkBadResponse, detail, call)
+        return body
+
+    def _fail(self, kind: type[ClassLinkError], detail: str, call: str) -> ClassLinkError:
+        return kind(detail, district=self.district, call=call)
+
+
+def error_for(response: httpx.Response, *, district: str, call: str) -> ClassLinkError:
+    """The typed error for a non-2xx response."""
+    status = response.status_code
+    info = _error_info(response)
+    detail = f"HTTP {status} {info}"
+    if status in (401, 403):
+        return ClassLinkAuthError(detail, district=district, call=call)
+    if status == 404:
+        return ClassLinkNotFound(detail, district=district, call=call)
+    if status == 429:
+        retry_after = _retry_after(response.headers.get("Retry-After"))
+        return ClassLinkRateLimited(detail, district=district, call=call, retry_after=retry_after)
+    if status == 400:
+        minor = _code_minor(response)
+        return ClassLinkRejectedRequest(detail, district=district, call=call, code_minor=minor)
+    if status >= 500 or status == 408:
+        return ClassLinkUnavailable(detail, district=district, call=call)
+    return ClassLinkBadResponse(detail, district=district, call=call)
+
+
+def _error_info(response: httpx.Response) -> str:
+    """The statusInfoSet summary, else the start of a plain body, else the reason phrase."""
+    info = status_info(_json_or_none(response.content))
+    if info is not None:
+        return info.summary()
+    text = response.content[:200].decode("utf-8", "replace").strip()
+    return text or response.reason_phrase
+
+
+def _code_minor(response: httpx.Response) -> str:
+    info = status_info(_json_or_none(response.content))
+    return info.code_minor if info else ""
+
+
+def _json_or_none(content: bytes) -> Any:
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _total_count(headers: httpx.Headers) -> int | None:
+    raw = headers.get("X-Total-Count", "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _retry_after(raw: str | None) -> float | None:
+    """Retry-After in seconds: a number, or an HTTP date; None when absent or unreadable."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
