@@ -1,0 +1,59 @@
+"""`rosterbot lookup EMAIL`: where an address appears (license, roster, role, status)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from typing import Any
+
+from rich.console import Console
+
+from bot.cli.common import add_sandbox_flag, open_diagnoser
+from bot.cli.output import UsageError
+from bot.cli.report import print_lookup, print_teacher
+from checks.diagnose import EmailLookup, license_json
+from checks.text import looks_like_email
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("lookup", help="where does this email appear")
+    parser.add_argument("email")
+    parser.add_argument("--license", action="append", dest="licenses", metavar="ID",
+                        help="only look in this license's districts (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_sandbox_flag(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not looks_like_email(args.email):
+        raise UsageError(f"{args.email!r} is not an email address (expected name@domain)")
+    console = Console(highlight=False)
+    with open_diagnoser(args) as diagnoser:
+        lookup = diagnoser.lookup(args.email, license_ids=args.licenses)
+        reports = [
+            (lic.id, diagnoser.teacher_report(lic.id, args.email)) for lic in lookup.licenses
+        ]
+    if args.json:
+        print(json.dumps(_json(lookup, reports), indent=2, ensure_ascii=False))
+        return 0
+    print_lookup(console, lookup)
+    for _license_id, report in reports:
+        if report is not None:
+            print_teacher(console, report)
+    return 0
+
+
+def _json(lookup: EmailLookup, reports: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {
+        "email": lookup.email,
+        "licenses": [license_json(lic) for lic in lookup.licenses],
+        "roster": [asdict(a) for a in lookup.appearances],
+        "matches": [{"district": t, **m.to_json()} for t, m in lookup.matches],
+        "teacher_reports": [
+            {"license": lid, **asdict(r), "students": r.students}
+            for lid, r in reports if r is not None
+        ],
+        "errors": list(lookup.errors),
+    }
