@@ -64,7 +64,8 @@ class _Dumper(yaml.SafeDumper):
     """SafeDumper that shows invisible characters as escapes instead of writing them raw."""
 
     # "\xA0" is clearer to a reader than YAML's own "\_" for a non-breaking space.
-    ESCAPE_REPLACEMENTS = {
+    # (The stubs mark this Final; overriding it in a subclass is how PyYAML is customised.)
+    ESCAPE_REPLACEMENTS = {  # type: ignore[misc]
         k: v for k, v in yaml.emitter.Emitter.ESCAPE_REPLACEMENTS.items() if k != "\xa0"
     }
 
