@@ -1,0 +1,157 @@
+"""Versioned schema migrations: an ordered list of functions, each run once in its own transaction.
+
+The database keeps the applied versions in `schema_version`. Upgrading takes a lock first so that
+several processes starting at once apply each migration exactly once: a PostgreSQL transaction
+advisory lock (scoped to the current schema), or SQLite's write lock (BEGIN IMMEDIATE).
+
+Migrations state their DDL in full here and never import bot.store.schema, so that changing the
+current schema later cannot change what an old migration did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from bot.store.records import UpgradeResult
+from bot.store.sql import UTCDateTime
+
+Migration = Callable[[Connection], None]
+
+# Arbitrary constant ("Rst") that namespaces our advisory locks among other applications'.
+_ADVISORY_LOCK_CLASS = 0x527374
+
+_version_metadata = sa.MetaData()
+_schema_version = sa.Table(
+    "schema_version",
+    _version_metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("applied_at", UTCDateTime, nullable=False),
+)
+
+
+def _m001_initial(conn: Connection) -> None:
+    """Dialogs, channel links, escalations, idempotency claims, audit log, diagnoses."""
+    md = sa.MetaData()
+    row_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    sa.Table(
+        "dialogs", md,
+        sa.Column("dialog_id", sa.Text, primary_key=True),
+        sa.Column("channel_id", sa.Text, nullable=False),
+        sa.Column("thread_ts", sa.Text, nullable=False),
+        sa.Column("user_id", sa.Text, nullable=False),
+        sa.Column("license_id", sa.Text),
+        sa.Column("state", sa.Text, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+        sa.Index("ix_dialogs_thread", "channel_id", "thread_ts"),
+        sa.Index("ix_dialogs_updated_at", "updated_at"),
+    )  # fmt: skip
+    sa.Table(
+        "channel_links", md,
+        sa.Column("channel_id", sa.Text, primary_key=True),
+        sa.Column("license_id", sa.Text, nullable=False),
+        sa.Column("linked_by", sa.Text, nullable=False),
+        sa.Column("linked_at", UTCDateTime, nullable=False),
+    )  # fmt: skip
+    sa.Table(
+        "escalations", md,
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("dialog_id", sa.Text),
+        sa.Column("channel_id", sa.Text, nullable=False),
+        sa.Column("license_id", sa.Text),
+        sa.Column("summary", sa.Text, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("message_ts", sa.Text),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("posted_at", UTCDateTime),
+        sa.Column("closed_at", UTCDateTime),
+        sa.Index("ix_escalations_status_created", "status", "created_at"),
+    )  # fmt: skip
+    sa.Table(
+        "claims", md,
+        sa.Column("kind", sa.Text, primary_key=True),
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("claimed_at", UTCDateTime, nullable=False),
+        sa.Column("expires_at", UTCDateTime, nullable=False),
+        sa.Index("ix_claims_expires_at", "expires_at"),
+    )  # fmt: skip
+    sa.Table(
+        "audit_log", md,
+        sa.Column("id", row_id, primary_key=True, autoincrement=True),
+        sa.Column("at", UTCDateTime, nullable=False),
+        sa.Column("user_id", sa.Text, nullable=False),
+        sa.Column("team_id", sa.Text, nullable=False),
+        sa.Column("is_staff", sa.Boolean, nullable=False),
+        sa.Column("channel_id", sa.Text, nullable=False),
+        sa.Column("license_id", sa.Text),
+        sa.Column("command", sa.Text, nullable=False),
+        sa.Column("result", sa.Text, nullable=False),
+        sa.Column("refused", sa.Boolean, nullable=False),
+        sa.Index("ix_audit_log_at", "at"),
+        sa.Index("ix_audit_log_license_at", "license_id", "at"),
+    )  # fmt: skip
+    sa.Table(
+        "diagnoses", md,
+        sa.Column("id", row_id, primary_key=True, autoincrement=True),
+        sa.Column("license_id", sa.Text, nullable=False),
+        sa.Column("statuses", sa.Text, nullable=False),
+        sa.Column("by_user", sa.Text, nullable=False),
+        sa.Column("at", UTCDateTime, nullable=False),
+        sa.Index("ix_diagnoses_at", "at"),
+    )  # fmt: skip
+    md.create_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_m001_initial,)
+
+
+def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    return len(migrations)
+
+
+def current_version(engine: Engine) -> int:
+    """The highest applied version; 0 for an empty database."""
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("schema_version"):
+            return 0
+        return _applied_version(conn)
+
+
+def upgrade(
+    engine: Engine,
+    *,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    now: Callable[[], dt.datetime],
+) -> UpgradeResult:
+    """Apply every pending migration, one transaction each; safe to run from many processes."""
+    before: int | None = None
+    while True:
+        with engine.begin() as conn:
+            _lock(conn)
+            _schema_version.create(conn, checkfirst=True)
+            version = _applied_version(conn)
+            before = version if before is None else before
+            if version >= len(migrations):
+                return UpgradeResult(before=before, after=version)
+            migrations[version](conn)
+            conn.execute(sa.insert(_schema_version).values(version=version + 1, applied_at=now()))
+
+
+def _lock(conn: Connection) -> None:
+    """Serialise upgraders until this transaction ends."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:cls, hashtext(current_schema()))"),
+            {"cls": _ADVISORY_LOCK_CLASS},
+        )
+    # SQLite: the transaction began with BEGIN IMMEDIATE, which already holds the write lock.
+
+
+def _applied_version(conn: Connection) -> int:
+    version = conn.execute(sa.select(sa.func.max(_schema_version.c.version))).scalar()
+    return int(version or 0)

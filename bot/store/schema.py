@@ -1,0 +1,94 @@
+"""The tables as the queries see them (the current schema).
+
+Migrations in bot.store.migrations create and change these; a test holds the two together.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from bot.store.sql import UTCDateTime
+
+metadata = sa.MetaData()
+
+# Autoincrement ids: BIGINT identity on PostgreSQL, INTEGER PRIMARY KEY (rowid) on SQLite.
+RowId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("applied_at", UTCDateTime, nullable=False),
+)
+
+dialogs = sa.Table(
+    "dialogs",
+    metadata,
+    sa.Column("dialog_id", sa.Text, primary_key=True),
+    sa.Column("channel_id", sa.Text, nullable=False),
+    sa.Column("thread_ts", sa.Text, nullable=False),
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("license_id", sa.Text),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+channel_links = sa.Table(
+    "channel_links",
+    metadata,
+    sa.Column("channel_id", sa.Text, primary_key=True),
+    sa.Column("license_id", sa.Text, nullable=False),
+    sa.Column("linked_by", sa.Text, nullable=False),
+    sa.Column("linked_at", UTCDateTime, nullable=False),
+)
+
+escalations = sa.Table(
+    "escalations",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("dialog_id", sa.Text),
+    sa.Column("channel_id", sa.Text, nullable=False),
+    sa.Column("license_id", sa.Text),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("message_ts", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("posted_at", UTCDateTime),
+    sa.Column("closed_at", UTCDateTime),
+)
+
+claims = sa.Table(
+    "claims",
+    metadata,
+    sa.Column("kind", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("claimed_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", RowId, primary_key=True, autoincrement=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("team_id", sa.Text, nullable=False),
+    sa.Column("is_staff", sa.Boolean, nullable=False),
+    sa.Column("channel_id", sa.Text, nullable=False),
+    sa.Column("license_id", sa.Text),
+    sa.Column("command", sa.Text, nullable=False),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("refused", sa.Boolean, nullable=False),
+)
+
+diagnoses = sa.Table(
+    "diagnoses",
+    metadata,
+    sa.Column("id", RowId, primary_key=True, autoincrement=True),
+    sa.Column("license_id", sa.Text, nullable=False),
+    sa.Column("statuses", sa.Text, nullable=False),
+    sa.Column("by_user", sa.Text, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,248 @@
+"""The store: one object the bot holds, one short transaction per call.
+
+Every method runs in its own transaction, so a call either happens whole or not at all; database
+errors come out as StoreUnavailable (cannot reach the database) or StoreError (anything else).
+The object is safe to share between threads; several processes may open the same database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import exc
+from sqlalchemy.engine import Connection, Engine
+
+from bot.store import audit as audit_log
+from bot.store import claims, diagnoses, dialogs, escalations, links, migrations
+from bot.store.engine import READ_ONLY, create_store_engine, normalise_url, translate_error
+from bot.store.errors import StoreError
+from bot.store.records import (
+    AuditEntry,
+    ChannelLink,
+    DiagnosisRecord,
+    Escalation,
+    StoredDialog,
+    UpgradeResult,
+)
+
+Clock = Callable[[], dt.datetime]
+DEFAULT_CLAIM_TTL_SECONDS = 24 * 3600
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def open_store(database_url: str, *, migrate: bool = True, clock: Clock = utc_now) -> Store:
+    """Open the store at sqlite:///path or postgresql://...; apply pending migrations if asked."""
+    store = Store(create_store_engine(normalise_url(database_url)), clock=clock)
+    if migrate:
+        try:
+            store.upgrade()
+        except BaseException:
+            store.close()
+            raise
+    return store
+
+
+class Store:
+    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    # -- lifecycle and schema ------------------------------------------------------------
+
+    @property
+    def backend(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self._engine.dialect.name
+
+    def upgrade(
+        self, migration_list: Sequence[migrations.Migration] | None = None
+    ) -> UpgradeResult:
+        """Apply pending migrations (all of bot.store.migrations unless a list is given)."""
+        chosen = migrations.MIGRATIONS if migration_list is None else migration_list
+        with self._translated():
+            return migrations.upgrade(self._engine, migrations=chosen, now=self._clock)
+
+    def schema_version(self) -> int:
+        with self._translated():
+            return migrations.current_version(self._engine)
+
+    def close(self) -> None:
+        """Close every pooled connection. The object must not be used afterwards."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- dialogs -------------------------------------------------------------------------
+
+    def save_dialog(
+        self,
+        dialog_id: str,
+        *,
+        channel_id: str,
+        thread_ts: str,
+        user_id: str,
+        license_id: str | None,
+        state: dict[str, Any],
+        expected_version: int | None,
+    ) -> int:
+        """Save and return the new version; None creates. StoreConflict if the version moved."""
+        with self._write() as conn:
+            return dialogs.save(
+                conn,
+                dialog_id,
+                channel_id=channel_id,
+                thread_ts=thread_ts,
+                user_id=user_id,
+                license_id=license_id,
+                state=state,
+                expected_version=expected_version,
+                now=self._clock(),
+            )
+
+    def load_dialog(self, dialog_id: str) -> StoredDialog | None:
+        with self._read() as conn:
+            return dialogs.load(conn, dialog_id)
+
+    def find_dialog_by_thread(self, channel_id: str, thread_ts: str) -> StoredDialog | None:
+        with self._read() as conn:
+            return dialogs.find_by_thread(conn, channel_id, thread_ts)
+
+    def expire_dialogs(self, older_than: dt.datetime | dt.timedelta) -> int:
+        """Delete dialogs not saved since `older_than` (a time, or an age); how many went."""
+        cutoff = self._clock() - older_than if isinstance(older_than, dt.timedelta) else older_than
+        with self._write() as conn:
+            return dialogs.expire(conn, cutoff)
+
+    # -- channel links -------------------------------------------------------------------
+
+    def link_channel(self, channel_id: str, license_id: str, *, by_user: str) -> ChannelLink:
+        with self._write() as conn:
+            return links.link(conn, channel_id, license_id, by_user=by_user, now=self._clock())
+
+    def unlink_channel(self, channel_id: str) -> bool:
+        with self._write() as conn:
+            return links.unlink(conn, channel_id)
+
+    def channel_link(self, channel_id: str) -> ChannelLink | None:
+        with self._read() as conn:
+            return links.get(conn, channel_id)
+
+    def linked_license(self, channel_id: str) -> str | None:
+        link = self.channel_link(channel_id)
+        return None if link is None else link.license_id
+
+    # -- escalations ---------------------------------------------------------------------
+
+    def create_escalation(
+        self,
+        key: str,
+        *,
+        dialog_id: str | None,
+        channel_id: str,
+        license_id: str | None,
+        summary: dict[str, Any],
+    ) -> tuple[Escalation, bool]:
+        """The escalation for `key` and whether this call created it (one caller in all does)."""
+        with self._write() as conn:
+            return escalations.create(
+                conn,
+                key,
+                dialog_id=dialog_id,
+                channel_id=channel_id,
+                license_id=license_id,
+                summary=summary,
+                now=self._clock(),
+            )
+
+    def mark_escalation_posted(self, key: str, *, message_ts: str) -> Escalation:
+        with self._write() as conn:
+            return escalations.mark_posted(conn, key, message_ts=message_ts, now=self._clock())
+
+    def escalation(self, key: str) -> Escalation | None:
+        with self._read() as conn:
+            return escalations.get(conn, key)
+
+    def open_escalations(self, limit: int = 20) -> list[Escalation]:
+        with self._read() as conn:
+            return escalations.open_ones(conn, limit)
+
+    def close_escalation(self, key: str) -> bool:
+        with self._write() as conn:
+            return escalations.close(conn, key, now=self._clock())
+
+    # -- idempotency ---------------------------------------------------------------------
+
+    def claim(self, kind: str, key: str, *, ttl_seconds: float = DEFAULT_CLAIM_TTL_SECONDS) -> bool:
+        """True only for the first caller of (kind, key) in every process; purges old claims."""
+        with self._write() as conn:
+            return claims.claim(conn, kind, key, ttl_seconds=ttl_seconds, now=self._clock())
+
+    # -- audit ---------------------------------------------------------------------------
+
+    def audit(self, entry: AuditEntry) -> AuditEntry:
+        """Write the entry, sanitised; returns it as stored."""
+        with self._write() as conn:
+            return audit_log.write(conn, entry, now=self._clock())
+
+    def audit_entries(
+        self,
+        license_id: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        """The newest `limit` entries, newest first, for one license and/or since a time."""
+        with self._read() as conn:
+            return audit_log.query(conn, license_id=license_id, since=since, limit=limit)
+
+    # -- diagnoses -----------------------------------------------------------------------
+
+    def record_diagnosis(
+        self, license_id: str, *, statuses: dict[str, str], by_user: str
+    ) -> DiagnosisRecord:
+        with self._write() as conn:
+            return diagnoses.record(
+                conn, license_id, statuses=statuses, by_user=by_user, now=self._clock()
+            )
+
+    def recent_diagnoses(self, limit: int = 10) -> list[DiagnosisRecord]:
+        with self._read() as conn:
+            return diagnoses.recent(conn, limit)
+
+    # -- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._translated(), self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._translated(), self._engine.connect() as conn:
+            conn = conn.execution_options(**{READ_ONLY: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except StoreError:
+            raise
+        except exc.SQLAlchemyError as error:
+            raise translate_error(error) from error
