@@ -144,10 +144,19 @@ def _load(text: str, source: str) -> tuple[yaml.Node | None, Any]:
         node = loader.get_single_node()
         document = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        raise LicenseSourceError(f"{source}: not valid YAML: {exc}") from None
+        raise LicenseSourceError(f"{source}: not valid YAML{_yaml_problem(exc)}") from None
     finally:
         loader.dispose()
     return node, document
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """ " at line 3, column 5: duplicate key 'id'", or the whole message if it has no position."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        context = f"{exc.context}; " if exc.context else ""
+        return f" at line {mark.line + 1}, column {mark.column + 1}: {context}{exc.problem}"
+    return f": {exc}"
 
 
 def _entries(document: Any, source: str) -> list[Any]:
