@@ -61,6 +61,11 @@ class Store:
         """ "sqlite" or "postgresql"."""
         return self._engine.dialect.name
 
+    @property
+    def location(self) -> str:
+        """The database URL with any password hidden, for messages."""
+        return self._engine.url.render_as_string(hide_password=True)
+
     def upgrade(
         self, migration_list: Sequence[migrations.Migration] | None = None
     ) -> UpgradeResult:
