@@ -57,6 +57,7 @@ class HttpLicenseDirectory:
         self._attempts = max(1, attempts)
         self._backoff = backoff
         self._page_size = page_size
+        self._closed = False
 
     def get(self, license_id: str) -> License:
         if not license_id:
@@ -104,6 +105,8 @@ class HttpLicenseDirectory:
         raise LicenseSourceError(f"{self._describe('GET /licenses')} never finished paging")
 
     def close(self) -> None:
+        """Close the HTTP client if this directory created it; a borrowed one stays open."""
+        self._closed = True
         if self._owns_http:
             self._http.close()
 
@@ -120,6 +123,8 @@ class HttpLicenseDirectory:
 
     def _request(self, call: str, path: str, params: Mapping[str, str]) -> httpx.Response:
         """The response to GET `path`, after retrying transient failures."""
+        if self._closed:
+            raise LicenseSourceError(f"{self._describe(call)}: license directory is closed")
         retrying = Retrying(
             stop=stop_after_attempt(self._attempts),
             wait=wait_exponential(multiplier=self._backoff, max=self._backoff * 8),
