@@ -64,9 +64,12 @@ def insert_ignoring_conflict(
 
     Atomic in the database, so of several processes racing exactly one gets True.
     """
-    insert = _dialect_insert(conn, table).values(**values)
-    result = conn.execute(insert.on_conflict_do_nothing(index_elements=key))
-    return result.rowcount == 1
+    insert = (
+        _dialect_insert(conn, table).values(**values).on_conflict_do_nothing(index_elements=key)
+    )
+    # RETURNING, not rowcount: psycopg reports no rowcount for INSERT .. ON CONFLICT.
+    inserted = conn.execute(insert.returning(table.c[key[0]])).first()
+    return inserted is not None
 
 
 def upsert(conn: Connection, table: sa.Table, values: dict[str, Any], *, key: list[str]) -> None:
