@@ -1,0 +1,554 @@
+"""The guided troubleshooting dialog: its state as data, and one pure transition function.
+
+Purity rule: this module does no I/O. It imports no Slack, HTTP, database or template code and
+never reads a clock; the caller passes `now` (epoch seconds). `begin`/`advance` take a state and
+an input (Start, Press, Reply) and return a Transition: the next state plus effects, plain values
+that the service layer carries out (run a check, post a step, escalate...). Moves that make no
+sense in the current state raise bot.errors.InvalidTransition.
+
+Flow: choose_license (staff without a license) -> connection -> emails -> sanity, with
+check_again / prev_step / next_step between the three check steps; `fixed` ends in FIXED,
+`talk_to_support` in ESCALATED (from which `fixed` is still possible); CLOSED ends a dialog that
+could not start. Pressing the same final button twice is a no-op, so a double click or a Slack
+retry never escalates twice. The service must still check that a button's dialog belongs to the
+channel and that the presser may act on it (see decode_action_value).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from bot.errors import InvalidTransition
+
+
+class Step(StrEnum):
+    CHOOSE_LICENSE = "choose_license"
+    CONNECTION = "connection"
+    EMAILS = "emails"
+    SANITY = "sanity"
+    FIXED = "fixed"
+    ESCALATED = "escalated"
+    CLOSED = "closed"
+
+
+CHECK_STEPS: tuple[Step, ...] = (Step.CONNECTION, Step.EMAILS, Step.SANITY)
+FINAL_STEPS = frozenset({Step.FIXED, Step.ESCALATED, Step.CLOSED})
+
+
+class Action(StrEnum):
+    """What a button (or select) does; START_TROUBLESHOOTING begins a new dialog via `begin`."""
+
+    CHECK_AGAIN = "check_again"
+    NEXT_STEP = "next_step"
+    PREV_STEP = "prev_step"
+    FIXED = "fixed"
+    TALK_TO_SUPPORT = "talk_to_support"
+    CHOOSE_LICENSE = "choose_license"
+    PICK_TEACHER = "pick_teacher"
+    FAQ_YES = "faq_yes"
+    FAQ_NO = "faq_no"
+    START_TROUBLESHOOTING = "start_troubleshooting"
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    license_id: str | None
+    is_staff: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    action: Action
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+
+
+Event = Start | Press | Reply
+
+
+# ---------------------------------------------------------------------------------------------
+# Effects: what the service must do next, in order
+
+
+@dataclass(frozen=True, slots=True)
+class ShowStep:
+    """Post a fresh message for this step (its explanation and a "checking..." placeholder)."""
+
+    step: Step
+
+
+@dataclass(frozen=True, slots=True)
+class RunCheck:
+    """Run the step's live check, record_result() it, and update the step's message."""
+
+    step: Step
+
+
+@dataclass(frozen=True, slots=True)
+class LookupEmail:
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherReport:
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskLicense:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Escalate:
+    """Post the escalation summary to the support channel, then confirm to the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    reason: str  # "fixed" | "no_license"
+
+
+@dataclass(frozen=True, slots=True)
+class ShowFaq:
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """Post the knowledge base string with this key (knowledge/strings.yml)."""
+
+    key: str
+
+
+Effect = ShowStep | RunCheck | LookupEmail | TeacherReport | AskLicense | Escalate | Close | \
+    ShowFaq | Say
+
+
+# ---------------------------------------------------------------------------------------------
+# State
+
+MAX_TRIED = 50  # the oldest entries are dropped; the summary only needs the gist
+
+
+@dataclass(frozen=True, slots=True)
+class DialogState:
+    dialog_id: str
+    channel_id: str
+    thread_ts: str
+    user_id: str
+    license_id: str | None
+    step: Step
+    tried: tuple[str, ...] = ()  # "<step>:<action>", e.g. "emails:lookup_email"
+    results: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    version: int = 0
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+    def result(self, step: Step | str) -> str | None:
+        """The last recorded status (pass/warn/fail/unknown) of a check step, if it ran."""
+        return self.results.get(str(step))
+
+    @property
+    def active(self) -> bool:
+        return self.step not in FINAL_STEPS
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; from_dict(to_dict(s)) == s."""
+        return {
+            "dialog_id": self.dialog_id, "channel_id": self.channel_id,
+            "thread_ts": self.thread_ts, "user_id": self.user_id,
+            "license_id": self.license_id, "step": str(self.step), "tried": list(self.tried),
+            "results": dict(self.results), "version": self.version,
+            "created_at": self.created_at, "updated_at": self.updated_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DialogState:
+        """The state `to_dict` produced; ValueError naming the field when it is malformed."""
+        try:
+            return cls(
+                dialog_id=_str(data, "dialog_id"), channel_id=_str(data, "channel_id"),
+                thread_ts=_str(data, "thread_ts"), user_id=_str(data, "user_id"),
+                license_id=_optional_str(data, "license_id"),
+                step=Step(_str(data, "step")),
+                tried=tuple(_str_list(data, "tried")),
+                results=MappingProxyType(_str_map(data, "results")),
+                version=int(data["version"]),
+                created_at=float(data["created_at"]), updated_at=float(data["updated_at"]),
+            )
+        except KeyError as exc:
+            raise ValueError(f"dialog state: missing field {exc.args[0]!r}") from exc
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"dialog state: {exc}") from exc
+
+
+def _str(data: Mapping[str, Any], key: str) -> str:
+    value = data[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{key} must be a string")
+    return value
+
+
+def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
+    return None if data[key] is None else _str(data, key)
+
+
+def _str_list(data: Mapping[str, Any], key: str) -> list[str]:
+    value = data[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{key} must be a list of strings")
+    return value
+
+
+def _str_map(data: Mapping[str, Any], key: str) -> dict[str, str]:
+    value = data[key]
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise TypeError(f"{key} must map strings to strings")
+    return dict(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    state: DialogState
+    effects: tuple[Effect, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Transitions
+
+
+def begin(
+    event: Start, *, dialog_id: str, channel_id: str, thread_ts: str, user_id: str, now: float
+) -> Transition:
+    """A new dialog: straight to step 1 with a license, else ask staff for one, else close."""
+    _check_dialog_id(dialog_id)
+    state = DialogState(
+        dialog_id=dialog_id, channel_id=channel_id, thread_ts=thread_ts, user_id=user_id,
+        license_id=None, step=Step.CLOSED, created_at=now, updated_at=now,
+    )
+    return _start(state, event, now=now, restart=False)
+
+
+def advance(state: DialogState, event: Event, *, now: float) -> Transition:
+    """The next state and effects for one input; InvalidTransition for an illegal move."""
+    if isinstance(event, Start):
+        return _start(state, event, now=now, restart=True)
+    if isinstance(event, Reply):
+        return _reply(state, event.text, now=now)
+    return _press(state, event, now=now)
+
+
+def record_result(state: DialogState, step: Step, status: str, *, now: float) -> DialogState:
+    """The state with a check step's latest status (after the service ran RunCheck)."""
+    if step not in CHECK_STEPS:
+        raise InvalidTransition(f"{step} is not a check step")
+    results = MappingProxyType({**state.results, str(step): str(status)})
+    return replace(state, results=results, version=state.version + 1, updated_at=now)
+
+
+def is_expired(state: DialogState, now: float, ttl: float) -> bool:
+    """True when nothing happened in the dialog for more than `ttl` seconds."""
+    return now - state.updated_at > ttl
+
+
+def _start(state: DialogState, event: Start, *, now: float, restart: bool) -> Transition:
+    license_id = event.license_id.strip() if event.license_id else None
+    if license_id and not _LICENSE_TOKEN.fullmatch(license_id):
+        raise InvalidTransition(f"{license_id!r} is not a license id")
+    moved = _moved(state, now=now, tried=("restart",) if restart else ())
+    moved = replace(moved, results=MappingProxyType({}), license_id=license_id)
+    if license_id:
+        return _go(moved, Step.CONNECTION)
+    if event.is_staff:
+        return Transition(replace(moved, step=Step.CHOOSE_LICENSE), (AskLicense(),))
+    return Transition(
+        replace(moved, step=Step.CLOSED), (Say("unlinked_place"), Close("no_license"))
+    )
+
+
+def _press(state: DialogState, event: Press, *, now: float) -> Transition:
+    action = event.action
+    if action in (Action.FAQ_YES, Action.FAQ_NO):
+        return _faq_feedback(state, action, now=now)
+    if action is Action.START_TROUBLESHOOTING:
+        raise InvalidTransition("start_troubleshooting begins a new dialog (use begin)")
+    if state.step in FINAL_STEPS:
+        return _press_final(state, action, now=now)
+    if state.step is Step.CHOOSE_LICENSE:
+        if action is Action.CHOOSE_LICENSE:
+            return _choose(state, event.value, now=now)
+        if action is Action.TALK_TO_SUPPORT:
+            return _escalate(state, now=now)
+        raise _illegal(state, action)
+    return _press_check_step(state, event, now=now)
+
+
+def _press_check_step(state: DialogState, event: Press, *, now: float) -> Transition:
+    step, action = state.step, event.action
+    index = CHECK_STEPS.index(step)
+    if action is Action.CHECK_AGAIN:
+        return Transition(_moved(state, now=now, tried=(f"{step}:check_again",)), (RunCheck(step),))
+    if action is Action.NEXT_STEP and index + 1 < len(CHECK_STEPS):
+        return _go(_moved(state, now=now, tried=(f"{step}:next_step",)), CHECK_STEPS[index + 1])
+    if action is Action.PREV_STEP and index > 0:
+        return _go(_moved(state, now=now, tried=(f"{step}:prev_step",)), CHECK_STEPS[index - 1])
+    if action is Action.FIXED:
+        return _fixed(state, now=now)
+    if action is Action.TALK_TO_SUPPORT:
+        return _escalate(state, now=now)
+    if action is Action.PICK_TEACHER and step is Step.SANITY:
+        email = find_email(event.value)
+        if email is None:
+            raise InvalidTransition(f"pick_teacher needs an email address, got {event.value!r}")
+        return Transition(
+            _moved(state, now=now, tried=("sanity:teacher_report",)), (TeacherReport(email),)
+        )
+    raise _illegal(state, action)
+
+
+def _press_final(state: DialogState, action: Action, *, now: float) -> Transition:
+    # Repeats of the button that ended the dialog are harmless no-ops (double clicks, retries).
+    if state.step is Step.FIXED and action is Action.FIXED:
+        return Transition(state)
+    if state.step is Step.ESCALATED and action is Action.TALK_TO_SUPPORT:
+        return Transition(state, (Say("escalation_already"),))
+    if state.step is Step.ESCALATED and action is Action.FIXED:
+        return _fixed(state, now=now)
+    raise _illegal(state, action)
+
+
+def _faq_feedback(state: DialogState, action: Action, *, now: float) -> Transition:
+    moved = _moved(state, now=now, tried=(f"faq:{action.removeprefix('faq_')}",))
+    if action is Action.FAQ_YES:
+        return Transition(moved, (Say("faq_thanks"),))
+    if state.step is Step.ESCALATED:
+        return Transition(moved, (Say("escalation_already"),))
+    return Transition(moved, (Say("faq_no_followup"),))
+
+
+def _choose(state: DialogState, value: str, *, now: float) -> Transition:
+    license_id = value.strip()
+    if not _LICENSE_TOKEN.fullmatch(license_id):
+        raise InvalidTransition(f"{value!r} is not a license id")
+    moved = _moved(state, now=now, tried=("choose_license",))
+    return _go(replace(moved, license_id=license_id), Step.CONNECTION)
+
+
+def _fixed(state: DialogState, *, now: float) -> Transition:
+    moved = _moved(state, now=now, tried=(f"{state.step}:fixed",))
+    return Transition(replace(moved, step=Step.FIXED), (Say("fixed_thanks"), Close("fixed")))
+
+
+def _escalate(state: DialogState, *, now: float) -> Transition:
+    moved = _moved(state, now=now, tried=(f"{state.step}:talk_to_support",))
+    return Transition(replace(moved, step=Step.ESCALATED), (Escalate(),))
+
+
+def _go(state: DialogState, step: Step) -> Transition:
+    return Transition(replace(state, step=step), (ShowStep(step), RunCheck(step)))
+
+
+def _moved(state: DialogState, *, now: float, tried: tuple[str, ...] = ()) -> DialogState:
+    return replace(
+        state, tried=(state.tried + tried)[-MAX_TRIED:], version=state.version + 1,
+        updated_at=now,
+    )
+
+
+def _illegal(state: DialogState, action: Action) -> InvalidTransition:
+    return InvalidTransition(f"{action} is not possible at step {state.step}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Free-text replies in the dialog's thread
+
+
+def _reply(state: DialogState, text: str, *, now: float) -> Transition:
+    intent = read_reply(text)
+    if intent is None:
+        return Transition(state)
+    step = state.step
+    if step in FINAL_STEPS:
+        return _reply_final(state, intent, now=now)
+    kind, arg = intent
+    if kind == "email" and step is Step.EMAILS:
+        moved = _moved(state, now=now, tried=("emails:lookup_email",))
+        return Transition(moved, (LookupEmail(arg),))
+    if kind == "email" and step is Step.SANITY:
+        return Transition(
+            _moved(state, now=now, tried=("sanity:teacher_report",)), (TeacherReport(arg),)
+        )
+    if kind == "license" and step is Step.CHOOSE_LICENSE:
+        return _choose(state, arg, now=now)
+    if kind == "action":
+        action = Action(arg)
+        if step is Step.CHOOSE_LICENSE and action is not Action.TALK_TO_SUPPORT:
+            return _faq(state, text, now=now)
+        try:
+            return _press(state, Press(action), now=now)
+        except InvalidTransition:
+            return _faq(state, text, now=now)  # "next" at the last step: read it as a question
+    return _faq(state, text, now=now)
+
+
+def _reply_final(state: DialogState, intent: tuple[str, str], *, now: float) -> Transition:
+    # After the dialog ended, thread chatter ("thanks!") is ignored, except a renewed call for
+    # help after a fix, or for an escalated dialog a note that support already has it.
+    if intent != ("action", Action.TALK_TO_SUPPORT):
+        return Transition(state)
+    if state.step is Step.ESCALATED:
+        return Transition(state, (Say("escalation_already"),))
+    return _escalate(state, now=now)
+
+
+def _faq(state: DialogState, text: str, *, now: float) -> Transition:
+    moved = _moved(state, now=now, tried=(f"{state.step}:asked",))
+    return Transition(moved, (ShowFaq(text.strip()),))
+
+
+# Slack sends typed addresses as <mailto:a@b.org|a@b.org>; bare ones appear too.
+_MAILTO = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_LICENSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
+_LICENSE_TOKEN = re.compile(r"[^\s|]{1,128}")  # what a license id from a button may be
+_WORDS = re.compile(r"[a-z0-9']+")
+_NEGATIONS = frozenset({"not", "no", "still", "never", "isn't", "isnt", "doesn't", "doesnt",
+                        "didn't", "didnt", "won't", "wont", "hasn't", "hasnt", "can't", "cant"})
+_FIXED_PHRASES = ("fixed", "works now", "working now", "it worked", "it works", "that worked",
+                  "solved", "resolved", "all good", "sorted")
+_SUPPORT_WORDS = frozenset({"support", "human", "agent", "person", "someone", "escalate",
+                            "helpdesk"})
+_NAVIGATION = {
+    "next": Action.NEXT_STEP, "next step": Action.NEXT_STEP, "continue": Action.NEXT_STEP,
+    "back": Action.PREV_STEP, "previous": Action.PREV_STEP, "go back": Action.PREV_STEP,
+    "check again": Action.CHECK_AGAIN, "again": Action.CHECK_AGAIN,
+    "retry": Action.CHECK_AGAIN, "recheck": Action.CHECK_AGAIN,
+}
+
+
+def read_reply(text: str) -> tuple[str, str] | None:
+    """What a free-text reply asks for: ("email", address), ("license", id), ("action", name),
+    ("question", text), or None when there is nothing to read.
+    """
+    if not text.strip():
+        return None
+    email = find_email(text)
+    if email is not None:
+        return ("email", email)
+    words = _WORDS.findall(text.casefold())
+    phrase = " ".join(w.strip("'") for w in words)
+    if not words:
+        return None
+    if _SUPPORT_WORDS & set(words) and len(words) <= 12:
+        return ("action", str(Action.TALK_TO_SUPPORT))
+    if len(words) <= 8 and not _NEGATIONS & set(words) and any(
+        f" {p} " in f" {phrase} " for p in _FIXED_PHRASES
+    ):
+        return ("action", str(Action.FIXED))
+    if phrase in _NAVIGATION:
+        return ("action", str(_NAVIGATION[phrase]))
+    candidate = text.strip().strip(".")
+    if len(text.split()) == 1 and looks_like_license_id(candidate):
+        return ("license", candidate)
+    return ("question", text.strip())
+
+
+def find_email(text: str) -> str | None:
+    """The first email address in `text` (Slack's mailto links unwrapped), else None."""
+    unwrapped = _MAILTO.sub(lambda m: f" {m.group(1)} ", text)
+    found = _EMAIL.search(unwrapped)
+    return found.group(0).rstrip(".") if found else None
+
+
+def looks_like_license_id(text: str) -> bool:
+    """Whether a typed word reads as a license id: letters, digits, '.', '_', '-', and a digit.
+
+    Only used to read free text; ids from buttons and the service may be any single token.
+    """
+    return bool(_LICENSE_ID.fullmatch(text)) and any(c.isdigit() for c in text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Button values: "rb1|<dialog_id>|<action>|<digest>|<arg>"
+
+VALUE_PREFIX = "rb1"
+MAX_VALUE_LENGTH = 2000  # Slack's limit for a button value
+_DIALOG_ID = re.compile(r"[A-Za-z0-9_-]{0,64}")  # "" for messages outside a dialog (FAQ answers)
+
+
+class InvalidActionValue(InvalidTransition):
+    """A button value that this bot did not produce, or that was altered."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionValue:
+    dialog_id: str
+    action: Action
+    arg: str = ""
+
+
+def encode_action_value(
+    dialog_id: str, action: Action | str, arg: str = "", *, key: bytes = b""
+) -> str:
+    """A button value naming the dialog, the action and its argument, with an integrity digest.
+
+    Pass the same `key` (e.g. derived from the signing secret) to decode; with the default empty
+    key the digest only catches edits, not forgery. ValueError when the result exceeds 2000 chars.
+    """
+    _check_dialog_id(dialog_id)
+    action = Action(action)
+    value = "|".join((VALUE_PREFIX, dialog_id, action, _digest(dialog_id, action, arg, key), arg))
+    if len(value) > MAX_VALUE_LENGTH:
+        raise ValueError(f"action value has {len(value)} characters (limit {MAX_VALUE_LENGTH})")
+    return value
+
+
+def decode_action_value(value: str, *, key: bytes = b"") -> ActionValue:
+    """The parts of a value from encode_action_value; InvalidActionValue when malformed/altered.
+
+    This only proves the value is well formed and unaltered: the caller must still check that
+    the dialog exists, belongs to the channel the click came from, and that the user may act.
+    """
+    parts = value.split("|", 4)
+    if len(parts) != 5 or parts[0] != VALUE_PREFIX:
+        raise InvalidActionValue("not a rosterbot action value")
+    _, dialog_id, action_name, digest, arg = parts
+    if not _DIALOG_ID.fullmatch(dialog_id):
+        raise InvalidActionValue("malformed dialog id in action value")
+    try:
+        action = Action(action_name)
+    except ValueError:
+        raise InvalidActionValue(f"unknown action {action_name!r} in action value") from None
+    if not hmac.compare_digest(digest, _digest(dialog_id, action, arg, key)):
+        raise InvalidActionValue("action value was altered (digest mismatch)")
+    return ActionValue(dialog_id, action, arg)
+
+
+def _digest(dialog_id: str, action: str, arg: str, key: bytes) -> str:
+    if len(key) > 32:  # blake2s keys are at most 32 bytes; longer secrets are hashed down
+        key = hashlib.blake2s(key).digest()
+    message = f"{dialog_id}|{action}|{arg}".encode()
+    return hashlib.blake2s(message, key=key, digest_size=5).hexdigest()
+
+
+def _check_dialog_id(dialog_id: str) -> None:
+    if not _DIALOG_ID.fullmatch(dialog_id):
+        raise ValueError(f"dialog id {dialog_id!r} must be 0-64 letters, digits, '_' or '-'")

@@ -1,0 +1,526 @@
+"""The knowledge base: FAQ articles, the dialog's step texts and the bot's fixed strings.
+
+Support staff edit the YAML files in knowledge/ (schema in knowledge/README.md); this module loads
+them once into frozen objects, rejecting anything malformed with a KnowledgeFileError that names the
+file and the YAML path (`articles[2].questions`), and answers questions by fuzzy-matching them
+against the articles' phrasings. Pure apart from `load_knowledge`, which reads the directory given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz
+
+from bot.errors import KnowledgeBaseError
+
+# The guided dialog's check steps, in order (bot.dialog.Step uses the same values).
+CHECK_STEPS = ("connection", "emails", "sanity")
+
+# Finding codes each step's checks can report (see checks/rules); `on_fail` keys must be one.
+STEP_FINDING_CODES: Mapping[str, frozenset[str]] = MappingProxyType({
+    "connection": frozenset({
+        "no_application_id", "application_ok", "application_unknown", "application_disabled",
+        "tenant_inactive", "unattached_match", "classlink_unreachable",
+    }),
+    "emails": frozenset({
+        "email_exact", "email_fix", "email_ambiguous", "email_student", "email_inactive",
+        "email_not_found", "email_duplicate", "email_malformed", "no_instructors",
+        "roster_unavailable",
+    }),
+    "sanity": frozenset({
+        "sanity_figures", "no_students", "few_students", "teachers_without_classes",
+        "classes_without_students", "classes_without_teacher", "teachers_not_on_license",
+        "users_without_email", "shared_email", "roster_unavailable",
+    }),
+})
+
+# The fixed sentences the code and templates use; strings.yml must define exactly these.
+REQUIRED_STRINGS = frozenset({
+    "greeting", "help_staff", "help_customer", "checking", "classlink_no_answer",
+    "dialog_expired", "dialog_closed", "choose_license", "unlinked_place", "not_allowed",
+    "fixed_thanks", "escalation_confirmed", "escalation_already", "escalation_unavailable",
+    "faq_prompt", "faq_thanks", "faq_no_followup", "faq_no_match", "email_prompt",
+    "teacher_prompt", "usage", "error_apology", "home_customer", "link_done", "unlink_done",
+    "not_linked",
+})
+
+# A question must score at least this (0..100) against some phrasing to get that article.
+FAQ_CUTOFF = 75.0
+
+
+class Audience(StrEnum):
+    """Who will read a message: staff see everything, customers a redacted view."""
+
+    STAFF = "staff"
+    CUSTOMER = "customer"
+
+
+class KnowledgeFileError(KnowledgeBaseError):
+    """A knowledge/ file is missing or malformed; `path` is the YAML path ("" for the file)."""
+
+    def __init__(self, file: Path, path: str, problem: str) -> None:
+        self.file = file
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{file}: {path}: {problem}" if path else f"{file}: {problem}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str
+    title: str
+    questions: tuple[str, ...]
+    answer: str
+    offers_troubleshooting: bool = False
+    customer_safe: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StepText:
+    """The words of one dialog step; `on_fail` maps a finding code to what to do about it."""
+
+    name: str
+    number: int
+    title: str
+    summary: str
+    help: str
+    articles: tuple[str, ...]
+    on_fail: Mapping[str, str]
+
+    def advice(self, code: str) -> str | None:
+        return self.on_fail.get(code)
+
+
+@dataclass(frozen=True, slots=True)
+class Triggers:
+    """Words that make a message a request to troubleshoot: a topic AND a problem."""
+
+    topics: tuple[str, ...]
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FaqMatch:
+    article: Article
+    score: float
+    phrasing: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrasing:
+    words: str  # content words, normalised
+    text: str  # as written
+    article: Article
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    articles: tuple[Article, ...]
+    steps: Mapping[str, StepText]
+    strings: Mapping[str, str]
+    triggers: Triggers
+    _phrasings: tuple[_Phrasing, ...] = field(default=(), repr=False, compare=False)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        articles: tuple[Article, ...],
+        steps: Mapping[str, StepText],
+        strings: Mapping[str, str],
+        triggers: Triggers,
+    ) -> KnowledgeBase:
+        """A knowledge base with its matching index precomputed."""
+        phrasings = tuple(
+            _Phrasing(" ".join(content_words(q)), q, a) for a in articles for q in a.questions
+        )
+        return cls(
+            articles=articles,
+            steps=MappingProxyType(dict(steps)),
+            strings=MappingProxyType(dict(strings)),
+            triggers=triggers,
+            _phrasings=phrasings,
+        )
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id; KeyError when there is none."""
+        for article in self.articles:
+            if article.id == article_id:
+                return article
+        raise KeyError(article_id)
+
+    def step(self, name: str) -> StepText:
+        return self.steps[name]
+
+    def string(self, key: str) -> str:
+        return self.strings[key]
+
+    def answer(
+        self, question: str, *, audience: Audience = Audience.CUSTOMER, cutoff: float = FAQ_CUTOFF
+    ) -> FaqMatch | None:
+        """The best article for a question, or None for chit-chat and unrelated questions.
+
+        Customers (the default, failing closed) never get articles marked `customer_safe: false`.
+        """
+        words = content_words(question)
+        if not words:
+            return None
+        query = " ".join(words)
+        best: FaqMatch | None = None
+        for phrasing in self._phrasings:
+            if audience is not Audience.STAFF and not phrasing.article.customer_safe:
+                continue
+            score = _similarity(query, phrasing.words)
+            if score >= cutoff and (best is None or score > best.score):
+                best = FaqMatch(phrasing.article, round(score, 1), phrasing.text)
+        return best
+
+    def looks_like_troubleshooting(self, text: str) -> bool:
+        """True for "my ClassLink rostering isn't working"-style requests (topic AND problem)."""
+        normal = normalise(text)
+        tokens = normal.split()
+        if not any(_fuzzy_word_in(topic, tokens) for topic in self.triggers.topics):
+            return False
+        return any(_phrase_in(problem, normal, tokens) for problem in self.triggers.problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text: normalising questions, and reflowing authored paragraphs
+
+_SLACK_TOKEN = re.compile(r"<[^>]*>")  # mentions, channel links, URLs in Slack's wire format
+_URL = re.compile(r"https?://\S+")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+# Words that carry no topic; question words (how, why, when...) stay, they separate intents.
+_STOPWORDS = frozenset(
+    "a an the is are am was were be been being did doing i im me my mine we our ours us "
+    "your yours it its this that these those to of in on at by for with from and or so as "
+    "just please hi hello hey thanks thank there here will would could should shall may "
+    "might must ok okay yes no".split()
+)
+_LIST_LINE = re.compile(r"^\s*(?:[•\-*]|\d+[.)])\s")
+
+
+def normalise(text: str) -> str:
+    """Lower-case words only: Slack tokens and URLs dropped, apostrophes folded (isn't -> isnt)."""
+    text = _URL.sub(" ", _SLACK_TOKEN.sub(" ", text)).casefold()
+    text = text.replace("'", "").replace("\u2019", "")
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def content_words(text: str) -> list[str]:
+    """The words of `text` that say what it is about, in order."""
+    return [w for w in normalise(text).split() if w not in _STOPWORDS]
+
+
+_LINK = re.compile(r"<(?:https?://|mailto:)[^<>\s|]+(?:\|[^<>]*)?>")
+
+
+def authored_mrkdwn(text: str) -> str:
+    """Authored text in Slack's wire format: &, <, > escaped, except inside <url|label> links."""
+    out: list[str] = []
+    last = 0
+    for link in _LINK.finditer(text):
+        out.append(_escape(text[last : link.start()]))
+        out.append(link.group(0))
+        last = link.end()
+    out.append(_escape(text[last:]))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def reflow(text: str) -> str:
+    """Join hard-wrapped lines into paragraphs; list items and blank lines start new lines."""
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    for raw in text.strip().splitlines():
+        line = raw.strip()
+        if not line:
+            if current:
+                paragraphs.append(current)
+            current = []
+            paragraphs.append([])  # keeps the blank line
+        elif _LIST_LINE.match(line) or not current:
+            if current:
+                paragraphs.append(current)
+            current = [line]
+        else:
+            current.append(line)
+    if current:
+        paragraphs.append(current)
+    return "\n".join(" ".join(p) for p in paragraphs)
+
+
+def _similarity(query: str, phrasing: str) -> float:
+    """Word-order-insensitive similarity that rewards covering the phrasing, not just a part.
+
+    token_set_ratio alone gives 100 whenever the query's words are a subset of a phrasing's, so a
+    one-word question would match everything containing that word; averaging it with
+    token_sort_ratio (which compares the whole strings) keeps subsets high only when they cover
+    most of the phrasing, while typos cost little in both.
+    """
+    return (fuzz.token_set_ratio(query, phrasing) + fuzz.token_sort_ratio(query, phrasing)) / 2
+
+
+def _fuzzy_word_in(word: str, tokens: list[str]) -> bool:
+    # Short words must match exactly: "sync" vs "sing" is not a typo worth forgiving.
+    threshold = 100.0 if len(word) <= 5 else 85.0
+    return any(fuzz.ratio(word, token) >= threshold for token in tokens)
+
+
+def _phrase_in(phrase: str, normal: str, tokens: list[str]) -> bool:
+    words = phrase.split()
+    if len(words) == 1:
+        return _fuzzy_word_in(words[0], tokens)
+    return f" {phrase} " in f" {normal} "
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and validation
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """safe_load, except that a key given twice in a mapping is an error, not an override."""
+
+
+def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping
+)
+
+
+def read_yaml(file: Path) -> Any:
+    """The parsed YAML document in `file`; KnowledgeFileError when absent or unparsable."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise KnowledgeFileError(file, "", f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise KnowledgeFileError(file, "", f"not valid YAML: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A value inside a YAML document, with where it is, so every error can say so."""
+
+    file: Path
+    where: str
+    value: Any
+
+    @classmethod
+    def root(cls, file: Path, value: Any) -> Node:
+        return cls(file, "", value)
+
+    def error(self, problem: str) -> KnowledgeFileError:
+        return KnowledgeFileError(self.file, self.where or "(top level)", problem)
+
+    def child(self, key: str | int) -> Node:
+        if isinstance(key, int):
+            where = f"{self.where}[{key}]"
+        else:
+            where = f"{self.where}.{key}" if self.where else key
+        return Node(self.file, where, self.value[key])
+
+    def mapping(
+        self, *, required: set[str] | frozenset[str] = frozenset(),
+        optional: set[str] | frozenset[str] = frozenset(),
+    ) -> Fields:
+        if not isinstance(self.value, dict):
+            raise self.error(f"expected a mapping, got {_kind(self.value)}")
+        unknown = sorted(str(k) for k in self.value if k not in required | optional)
+        if unknown:
+            raise self.error(f"unknown key(s): {', '.join(unknown)}")
+        missing = sorted(required - set(self.value))
+        if missing:
+            raise self.error(f"missing key(s): {', '.join(missing)}")
+        return Fields({str(k): self.child(str(k)) for k in self.value})
+
+    def items(self, *, non_empty: bool = False) -> list[Node]:
+        if not isinstance(self.value, list):
+            raise self.error(f"expected a list, got {_kind(self.value)}")
+        if non_empty and not self.value:
+            raise self.error("must not be empty")
+        return [self.child(i) for i in range(len(self.value))]
+
+    def text(self) -> str:
+        if not isinstance(self.value, str):
+            raise self.error(f"expected text, got {_kind(self.value)}")
+        if not self.value.strip():
+            raise self.error("must not be empty")
+        if _UNSAFE_MRKDWN.search(self.value):
+            raise self.error("must not contain Slack mentions such as <!channel> or <@U123>")
+        return self.value.strip()
+
+    def identifier(self) -> str:
+        value = self.text()
+        if not _IDENTIFIER.fullmatch(value):
+            raise self.error(f"{value!r} is not an id (lower-case letters, digits, _)")
+        return value
+
+    def flag(self) -> bool:
+        if not isinstance(self.value, bool):
+            raise self.error(f"expected true or false, got {_kind(self.value)}")
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """The checked keys of one YAML mapping."""
+
+    nodes: dict[str, Node]
+
+    def __getitem__(self, key: str) -> Node:
+        return self.nodes[key]
+
+    def get(self, key: str) -> Node | None:
+        return self.nodes.get(key)
+
+    def items(self) -> Iterator[tuple[str, Node]]:
+        return iter(self.nodes.items())
+
+    def flag(self, key: str, *, default: bool) -> bool:
+        node = self.nodes.get(key)
+        return default if node is None else node.flag()
+
+
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,63}")
+# Authored text may link (<https://...|label>) but never ping: no <!channel>, <@U..>, <#C..>.
+_UNSAFE_MRKDWN = re.compile(r"<\s*[!@#]")
+
+
+def _kind(value: Any) -> str:
+    return "nothing" if value is None else type(value).__name__
+
+
+def default_knowledge_dir() -> Path:
+    """The knowledge/ directory shipped in the repository."""
+    return Path(__file__).resolve().parents[1] / "knowledge"
+
+
+def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
+    """Read and validate articles/*.yml, dialog.yml and strings.yml from `directory`."""
+    root = directory or default_knowledge_dir()
+    if not root.is_dir():
+        raise KnowledgeFileError(root, "", "knowledge directory not found")
+    articles = _load_articles(root)
+    dialog_file = root / "dialog.yml"
+    dialog = Node.root(dialog_file, read_yaml(dialog_file)).mapping(required={"steps", "triggers"})
+    strings_file = root / "strings.yml"
+    strings = Node.root(strings_file, read_yaml(strings_file)).mapping(required={"strings"})
+    return KnowledgeBase.build(
+        articles=articles,
+        steps=_load_steps(dialog["steps"], {a.id for a in articles}),
+        strings=_load_strings(strings["strings"]),
+        triggers=_load_triggers(dialog["triggers"]),
+    )
+
+
+def _load_articles(root: Path) -> tuple[Article, ...]:
+    files = sorted((root / "articles").glob("*.yml"))
+    if not files:
+        raise KnowledgeFileError(root / "articles", "", "no *.yml article files")
+    articles: list[Article] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        top = Node.root(file, read_yaml(file)).mapping(required={"articles"})
+        for node in top["articles"].items(non_empty=True):
+            article = _article(node)
+            if article.id in seen:
+                raise node.child("id").error(
+                    f"duplicate article id {article.id!r} (first in {seen[article.id]})"
+                )
+            seen[article.id] = file.name
+            articles.append(article)
+    return tuple(articles)
+
+
+def _article(node: Node) -> Article:
+    fields = node.mapping(
+        required={"id", "title", "questions", "answer"},
+        optional={"offers_troubleshooting", "customer_safe"},
+    )
+    questions: list[str] = []
+    for q_node in fields["questions"].items(non_empty=True):
+        question = q_node.text()
+        if not content_words(question):
+            raise q_node.error("phrasing has no words to match on")
+        questions.append(question)
+    return Article(
+        id=fields["id"].identifier(),
+        title=fields["title"].text(),
+        questions=tuple(questions),
+        answer=_prose(fields["answer"]),
+        offers_troubleshooting=fields.flag("offers_troubleshooting", default=False),
+        customer_safe=fields.flag("customer_safe", default=True),
+    )
+
+
+def _load_steps(node: Node, article_ids: set[str]) -> dict[str, StepText]:
+    fields = node.mapping(required=set(CHECK_STEPS))
+    steps: dict[str, StepText] = {}
+    for number, name in enumerate(CHECK_STEPS, start=1):
+        step = fields[name].mapping(
+            required={"title", "summary", "help", "on_fail"}, optional={"articles"}
+        )
+        refs = step.get("articles")
+        articles: list[str] = []
+        for ref_node in refs.items() if refs is not None else []:
+            ref = ref_node.identifier()
+            if ref not in article_ids:
+                raise ref_node.error(f"unknown article {ref!r}")
+            articles.append(ref)
+        on_fail = step["on_fail"].mapping(optional=STEP_FINDING_CODES[name])
+        steps[name] = StepText(
+            name=name,
+            number=number,
+            title=step["title"].text(),
+            summary=_prose(step["summary"]),
+            help=_prose(step["help"]),
+            articles=tuple(articles),
+            on_fail=MappingProxyType({code: _prose(text) for code, text in on_fail.items()}),
+        )
+    return steps
+
+
+def _load_triggers(node: Node) -> Triggers:
+    fields = node.mapping(required={"topics", "problems"})
+    return Triggers(
+        topics=tuple(normalise(t.text()) for t in fields["topics"].items(non_empty=True)),
+        problems=tuple(normalise(p.text()) for p in fields["problems"].items(non_empty=True)),
+    )
+
+
+def _load_strings(node: Node) -> dict[str, str]:
+    fields = node.mapping(required=REQUIRED_STRINGS)
+    return {key: _prose(value) for key, value in fields.items()}
+
+
+def _prose(node: Node) -> str:
+    return authored_mrkdwn(reflow(node.text()))
