@@ -173,6 +173,8 @@ def _checked_seed(seed: Seed) -> Seed:
         for license in seed:
             validate_license(license)
         return builtins.list(seed)
+    if seed is not None and not isinstance(seed, Path):
+        raise TypeError(f"seed must be a Path, a list of licenses or None, got {seed!r}")
     return seed
 
 

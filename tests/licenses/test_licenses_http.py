@@ -23,6 +23,14 @@ from checks.models import License
 TOKEN = "s3cret-token"
 
 
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx honours *_PROXY variables; a CI proxy must not intercept the loopback server."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
 def license_json(license: License) -> dict[str, Any]:
     """The documented license object, written out here rather than with the production codec."""
     return {

@@ -127,6 +127,8 @@ def test_upsert_replaces_emails_and_application_ids(
 def test_bad_seeds(tmp_path: Path, sample_licenses: list[License]) -> None:
     with pytest.raises(ValueError, match="duplicate license id"):
         SqliteLicenseDirectory(tmp_path / "a.sqlite3", seed=sample_licenses * 2)
+    with pytest.raises(TypeError, match="seed must be a Path"):
+        SqliteLicenseDirectory(tmp_path / "a.sqlite3", seed=str(tmp_path / "seed.yml"))  # type: ignore[arg-type]
     bad_yaml = tmp_path / "seed.yml"
     bad_yaml.write_text("licenses:\n  - id: L-1\n", encoding="utf-8")
     with SqliteLicenseDirectory(tmp_path / "b.sqlite3", seed=bad_yaml) as directory:
