@@ -34,7 +34,8 @@ def sandbox_diagnoser() -> Iterator[Diagnoser]:
 def configured_diagnoser(settings: Settings) -> Iterator[Diagnoser]:
     """ClassLink and the license directory named by the settings."""
     base_url, partner_key = settings.require_classlink()
-    licenses: LicenseDirectory = open_directory(settings.licenses)
+    licenses: LicenseDirectory = open_directory(settings.licenses,
+                                                  token=settings.licenses_token)
     client = ClassLinkClient(base_url=base_url, partner_key=partner_key,
                              timeout=settings.classlink_timeout)
     try:

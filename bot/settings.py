@@ -23,6 +23,7 @@ class Settings:
     data_dir: Path
     licenses: str  # sqlite:///path, a YAML file path, or an https:// license API URL
     database_url: str  # the store: sqlite:///path or postgresql://...
+    licenses_token: str | None = None  # bearer for an https:// license API
     classlink_api_url: str | None = None
     classlink_partner_key: str | None = None
     classlink_timeout: float = 10.0
@@ -42,6 +43,7 @@ class Settings:
             data_dir=data_dir,
             licenses=_license_source(values.get("ROSTERBOT_LICENSES"), data_dir),
             database_url=_database_url(values.get("DATABASE_URL"), data_dir),
+            licenses_token=_optional(values, "ROSTERBOT_LICENSES_TOKEN"),
             classlink_api_url=_optional_url(values, "CLASSLINK_API_URL"),
             classlink_partner_key=_optional(values, "CLASSLINK_PARTNER_KEY"),
             classlink_timeout=_positive_float(values, "CLASSLINK_TIMEOUT", 10.0),
