@@ -134,7 +134,9 @@ def test_shared_channel_mention_resolves_the_external_actor_and_replies_in_threa
     assert seen.values["team_id"] == "T_PIVOT"
 
 
-def test_view_submission_errors_come_back_in_the_ack(server: BoltServer, http: httpx.Client) -> None:
+def test_view_submission_errors_come_back_in_the_ack(
+    server: BoltServer, http: httpx.Client
+) -> None:
     request = sr.view_submission("link_modal", {"license": {"license_id": "LIC-404"}},
                                  user_team_id="T_CUSTOMER", secret=SECRET)
     response = sr.post(server.events_url, *request, client=http)
