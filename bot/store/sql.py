@@ -64,9 +64,7 @@ def insert_ignoring_conflict(
 
     Atomic in the database, so of several processes racing exactly one gets True.
     """
-    insert = (
-        _dialect_insert(conn, table).values(**values).on_conflict_do_nothing(index_elements=key)
-    )
+    insert = dialect_insert(conn, table).values(**values).on_conflict_do_nothing(index_elements=key)
     # RETURNING, not rowcount: psycopg reports no rowcount for INSERT .. ON CONFLICT.
     inserted = conn.execute(insert.returning(table.c[key[0]])).first()
     return inserted is not None
@@ -74,12 +72,12 @@ def insert_ignoring_conflict(
 
 def upsert(conn: Connection, table: sa.Table, values: dict[str, Any], *, key: list[str]) -> None:
     """INSERT .. ON CONFLICT (key) DO UPDATE SET every non-key column."""
-    insert = _dialect_insert(conn, table).values(**values)
+    insert = dialect_insert(conn, table).values(**values)
     changes = {name: insert.excluded[name] for name in values if name not in key}
     conn.execute(insert.on_conflict_do_update(index_elements=key, set_=changes))
 
 
-def _dialect_insert(conn: Connection, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
+def dialect_insert(conn: Connection, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
     if conn.dialect.name == "sqlite":

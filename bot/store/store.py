@@ -8,6 +8,8 @@ The object is safe to share between threads; several processes may open the same
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
@@ -31,6 +33,8 @@ from bot.store.records import (
 
 Clock = Callable[[], dt.datetime]
 DEFAULT_CLAIM_TTL_SECONDS = 24 * 3600
+CLAIM_PURGE_INTERVAL = dt.timedelta(minutes=10)
+logger = logging.getLogger(__name__)
 
 
 def utc_now() -> dt.datetime:
@@ -53,6 +57,8 @@ class Store:
     def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
         self._engine = engine
         self._clock = clock
+        self._purge_lock = threading.Lock()
+        self._next_purge: dt.datetime | None = None
 
     # -- lifecycle and schema ------------------------------------------------------------
 
@@ -194,9 +200,28 @@ class Store:
     # -- idempotency ---------------------------------------------------------------------
 
     def claim(self, kind: str, key: str, *, ttl_seconds: float = DEFAULT_CLAIM_TTL_SECONDS) -> bool:
-        """True only for the first caller of (kind, key) in every process; purges old claims."""
+        """True only for the first caller of (kind, key) in every process, until the TTL ends."""
         with self._write() as conn:
-            return claims.claim(conn, kind, key, ttl_seconds=ttl_seconds, now=self._clock())
+            won = claims.claim(conn, kind, key, ttl_seconds=ttl_seconds, now=self._clock())
+        self._purge_claims_now_and_then()
+        return won
+
+    def purge_claims(self) -> int:
+        """Delete expired claims; how many went. claim() calls this every few minutes."""
+        with self._write() as conn:
+            return claims.purge_expired(conn, now=self._clock())
+
+    def _purge_claims_now_and_then(self) -> None:
+        # Apart from the claim's own transaction, so a slow purge never holds up a claim.
+        now = self._clock()
+        with self._purge_lock:
+            if self._next_purge is not None and now < self._next_purge:
+                return
+            self._next_purge = now + CLAIM_PURGE_INTERVAL
+        try:
+            self.purge_claims()
+        except StoreError as error:  # cleanup only; the next round tries again
+            logger.warning("could not purge expired claims: %s", error)
 
     # -- audit ---------------------------------------------------------------------------
 

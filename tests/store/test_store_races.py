@@ -54,12 +54,25 @@ def test_claim_race_on_two_replicas_has_one_winner(open_replica: StoreFactory) -
         assert sorted(wins) == [False] * (THREADS - 1) + [True]
 
 
-def test_expired_claims_are_purged_and_can_be_claimed_again(store: Store, clock: FakeClock) -> None:
+def test_an_expired_claim_can_be_claimed_again(store: Store, clock: FakeClock) -> None:
     assert store.claim("slack_event", "Ev1", ttl_seconds=60)
     clock.advance(seconds=59)
     assert not store.claim("slack_event", "Ev1", ttl_seconds=60)
     clock.advance(seconds=2)
-    assert store.claim("slack_event", "Ev1", ttl_seconds=60)
+    assert store.claim("slack_event", "Ev1", ttl_seconds=60)  # taken over, not purged yet
+    assert not store.claim("slack_event", "Ev1", ttl_seconds=60)
+
+
+def test_expired_claims_are_purged_every_few_minutes(store: Store, clock: FakeClock) -> None:
+    store.claim("slack_event", "Ev1", ttl_seconds=60)
+    store.claim("slack_event", "Ev2", ttl_seconds=3600)
+    clock.advance(minutes=2)
+    assert store.purge_claims() == 1  # Ev1 only
+    store.claim("slack_event", "Ev3", ttl_seconds=60)
+    clock.advance(minutes=11)
+    store.claim("slack_event", "Ev4", ttl_seconds=60)  # purges Ev3 on the way
+    assert store.purge_claims() == 0
+    assert not store.claim("slack_event", "Ev2")  # unexpired claims stay
 
 
 def _escalate(store: Store, key: str = "esc:d1") -> tuple[Escalation, bool]:
