@@ -64,7 +64,7 @@ class Store:
 
     @property
     def backend(self) -> str:
-        """ "sqlite" or "postgresql"."""
+        """The database kind: "sqlite" or "postgresql"."""
         return self._engine.dialect.name
 
     @property
