@@ -1,0 +1,108 @@
+"""Identity guards for a one-letter typo: is the license address the same person misspelled?
+
+The roster local part is cut into the pieces of its owner's name (jsmith = j + smith). An edit
+may fall inside one name piece, and only if the misspelled piece is not itself a real name
+(`joan.smith` is not `john.smith`). It may never touch an initial (`kjohnson` is not `mjohnson`,
+`smithk` is not `smithj`) or a digit suffix (`jsmith3` is not `jsmith2`), and the first letter
+must agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from checks.matching.names import segment, segment_pieces
+from checks.matching.normalize import local_digits
+from checks.models import RosterUser
+
+_RUNS = re.compile(r"[a-z]+|[0-9]+|[^a-z0-9]+")
+
+
+class Piece(StrEnum):
+    NAME = "name"  # a whole given, middle or family name
+    INITIAL = "initial"
+    OPAQUE = "opaque"  # letters we could not cut into the owner's names
+    DIGITS = "digits"
+    SEPARATOR = "separator"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    start: int
+    end: int
+    piece: Piece
+
+
+def segments(local: str, user: RosterUser) -> list[Segment]:
+    """The roster local part cut into pieces of its owner's name, digits and separators."""
+    pieces = segment_pieces(user)
+    found: list[Segment] = []
+    for run in _RUNS.finditer(local):
+        text, start = run.group(), run.start()
+        if text.isdigit():
+            found.append(Segment(start, run.end(), Piece.DIGITS))
+        elif not text.isalpha() or not text.isascii():
+            found.append(Segment(start, run.end(), Piece.SEPARATOR))
+        else:
+            cut = segment(text, pieces)
+            if cut is None:
+                found.append(Segment(start, run.end(), Piece.OPAQUE))
+            else:
+                found.extend(
+                    Segment(start + a, start + b, Piece.INITIAL if initial else Piece.NAME)
+                    for a, b, initial in cut
+                )
+    return found
+
+
+def edit_region(typed: str, roster: str) -> tuple[int, int, int]:
+    """(start, end in roster, end in typed) of the differing middle of two strings."""
+    prefix = 0
+    limit = min(len(typed), len(roster))
+    while prefix < limit and typed[prefix] == roster[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and typed[-1 - suffix] == roster[-1 - suffix]:
+        suffix += 1
+    return prefix, len(roster) - suffix, len(typed) - suffix
+
+
+def _touched(cut: list[Segment], start: int, end: int) -> list[Segment]:
+    if end > start:
+        return [s for s in cut if s.start < end and start < s.end]
+    inside = [s for s in cut if s.start < start < s.end]
+    if inside:
+        return inside
+    # An insertion at a boundary: a doubled last letter belongs to the piece on its left.
+    left = [s for s in cut if s.end == start]
+    right = [s for s in cut if s.start == start]
+    if left and left[0].piece in (Piece.NAME, Piece.OPAQUE):
+        return left
+    if right and right[0].piece in (Piece.NAME, Piece.OPAQUE) and not left:
+        return right
+    return left + right
+
+
+def same_person_typo(
+    typed: str, roster: str, user: RosterUser, vocabulary: frozenset[str]
+) -> bool:
+    """True when `typed` can be `roster` (the user's local part) with a typo in one name."""
+    if not typed or not roster or typed[0] != roster[0]:
+        return False
+    if local_digits(typed) != local_digits(roster):
+        return False
+    start, roster_end, typed_end = edit_region(typed, roster)
+    touched = _touched(segments(roster, user), start, roster_end)
+    if any(s.piece in (Piece.INITIAL, Piece.DIGITS) for s in touched):
+        return False
+    names = [s for s in touched if s.piece in (Piece.NAME, Piece.OPAQUE)]
+    if not names:
+        return True  # only a separator changed: john.smith vs john_smith
+    if len(names) > 1 or len(names) < len(touched):
+        return False  # the edit spans two pieces, e.g. a name and a separator
+    piece = names[0]
+    shift = typed_end - roster_end
+    was, now = roster[piece.start : piece.end], typed[piece.start : piece.end + shift]
+    return now not in vocabulary or now == was

@@ -1,0 +1,199 @@
+"""A roster person's names folded into the address forms a district might give them.
+
+Folding drops accents (José -> jose), apostrophes (O'Brien -> obrien) and separators; hyphenated
+and multi-word names also yield their significant parts (Garcia-Lopez -> garcia, lopez).
+Forms are compared without separators, so `john.smith`, `john_smith` and `johnsmith` are one form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
+
+from checks.matching.nicknames import equivalents
+from checks.models import RosterUser
+
+# Letters NFKD does not decompose into a base letter plus accents.
+_SPECIAL = str.maketrans({
+    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+})
+_PARTICLES = frozenset({
+    "de", "del", "della", "la", "las", "los", "van", "von", "der", "den", "di", "da", "le", "du",
+    "st", "dos", "das", "el", "mac", "y",
+})
+_APOSTROPHES = re.compile(r"['’‘`ʼ]")
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+# Local parts that name a role or a room, not a person.
+SHARED_WORDS = frozenset({
+    "library", "librarian", "media", "mediacenter", "office", "frontoffice", "mainoffice",
+    "frontdesk", "attendance", "admin", "administrator", "admissions", "info", "information",
+    "principal", "viceprincipal", "counselor", "counseling", "counselling", "guidance", "nurse",
+    "healthoffice", "registrar", "records", "tech", "techsupport", "technology", "helpdesk",
+    "support", "noreply", "donotreply", "reception", "secretary", "staff", "teachers", "faculty",
+    "hr", "payroll", "business", "businessoffice", "webmaster", "postmaster", "enrollment",
+    "enrolment", "transportation", "cafeteria", "foodservice", "maintenance", "security",
+    "district", "superintendent", "sped", "specialeducation", "athletics", "science",
+    "scienceteachers", "mathteachers", "testing", "bookstore", "main", "contact", "it",
+})
+
+
+class Level(IntEnum):
+    """How strongly a form names a person; lower is stronger."""
+
+    USERNAME = 0  # the roster's own username for the person
+    FULL = 1  # full given and family name, e.g. john.smith, smith.john, john.q.smith
+    NICKNAME = 2  # bill.smith for William Smith
+    INITIAL = 3  # an initial stands for a name: jsmith, smithj, johns
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    level: Level
+    how: str  # for the note, e.g. "first initial + last name"
+
+
+_Adder = Callable[[str, Level, str], None]
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case letters and digits only; accents, apostrophes and separators removed."""
+    return "".join(fold_parts(text))
+
+
+@lru_cache(maxsize=65536)
+def fold_parts(text: str) -> tuple[str, ...]:
+    """Folded words of a name: "Garcia-López" -> ("garcia", "lopez"); "O'Brien" -> ("obrien",)."""
+    if not text:
+        return ()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.lower().translate(_SPECIAL))
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _APOSTROPHES.sub("", text.lower())
+    return tuple(p for p in _SEPARATORS.split(text) if p)
+
+
+def person_key(user: RosterUser) -> tuple[str, str]:
+    """Two records with the same folded given and family name are taken to be one person."""
+    return fold(user.given_name), fold(user.family_name)
+
+
+def letters(text: str) -> str:
+    return "".join(c for c in fold(text) if c.isalpha())
+
+
+@lru_cache(maxsize=65536)
+def given_variants(given: str) -> tuple[str, ...]:
+    """"Mary Ann" -> ("maryann", "mary"); a lone initial is not a usable variant."""
+    return _variants(given, keep_parts="first")
+
+
+@lru_cache(maxsize=65536)
+def family_variants(family: str) -> tuple[str, ...]:
+    """"De La Cruz" -> ("delacruz", "cruz"); "Smith-Jones" -> ("smithjones", "smith", "jones")."""
+    return _variants(family, keep_parts="all")
+
+
+def _variants(name: str, *, keep_parts: str) -> tuple[str, ...]:
+    parts = [p for p in fold_parts(name) if p.isalpha() or any(c.isalpha() for c in p)]
+    parts = ["".join(c for c in p if c.isalpha()) for p in parts]
+    parts = [p for p in parts if p]
+    if not parts:
+        return ()
+    found = ["".join(parts)]
+    significant = [p for p in parts if len(p) >= 2 and p not in _PARTICLES]
+    if len(parts) > 1 and significant:
+        found.append(significant[0])
+        if keep_parts == "all":
+            found.append(significant[-1])
+    return tuple(dict.fromkeys(v for v in found if len(v) >= 2))
+
+
+def middle_variants(middle: str) -> tuple[str, ...]:
+    parts = [p for p in fold_parts(middle) if p.isalpha()]
+    return (parts[0],) if parts else ()
+
+
+def name_forms(user: RosterUser) -> dict[str, NameForm]:
+    """Every separator-free form of the user's name, each with its strongest level."""
+    forms: dict[str, NameForm] = {}
+
+    def add(form: str, level: Level, how: str) -> None:
+        if len(form) >= 3 and (form not in forms or level < forms[form].level):
+            forms[form] = NameForm(level, how)
+
+    middles = middle_variants(user.middle_name)
+    for family in family_variants(user.family_name):
+        for given in given_variants(user.given_name):
+            _add_person_forms(add, given, family, middles)
+            for nick in equivalents(given):
+                _add_person_forms(add, nick, family, (), nickname=f"{nick} for {given}")
+    return forms
+
+
+def _add_person_forms(
+    add: _Adder, given: str, family: str, middles: tuple[str, ...], *, nickname: str = ""
+) -> None:
+    if nickname:  # an initial of a nickname says too little, so only whole-name forms
+        add(given + family, Level.NICKNAME, f"{nickname}, first name + last name")
+        add(family + given, Level.NICKNAME, f"{nickname}, last name + first name")
+        return
+    g, f = given[0], family[0]
+    add(given + family, Level.FULL, "first name + last name")
+    add(family + given, Level.FULL, "last name + first name")
+    add(g + family, Level.INITIAL, "first initial + last name")
+    add(family + g, Level.INITIAL, "last name + first initial")
+    add(given + f, Level.INITIAL, "first name + last initial")
+    for middle in middles:
+        add(given + middle[0] + family, Level.FULL, "first name + middle initial + last name")
+        add(given + middle + family, Level.FULL, "first, middle and last name")
+        add(g + middle[0] + family, Level.INITIAL, "initials + last name")
+        add(family + g + middle[0], Level.INITIAL, "last name + initials")
+
+
+def segment_pieces(user: RosterUser) -> dict[str, bool]:
+    """Name pieces a roster local part may be cut into; True marks a one-letter initial."""
+    pieces: dict[str, bool] = {}
+    names = (
+        given_variants(user.given_name)
+        + family_variants(user.family_name)
+        + middle_variants(user.middle_name)
+    )
+    for name in names:
+        pieces[name] = False
+        pieces.setdefault(name[0], True)
+    return pieces
+
+
+def segment(token: str, pieces: dict[str, bool]) -> list[tuple[int, int, bool]] | None:
+    """Cut `token` into the fewest name pieces: [(start, end, is_initial)], or None."""
+    best: list[list[tuple[int, int, bool]] | None] = [None] * (len(token) + 1)
+    best[len(token)] = []
+    for start in range(len(token) - 1, -1, -1):
+        for piece, initial in pieces.items():
+            rest = best[start + len(piece)] if token.startswith(piece, start) else None
+            if rest is None:
+                continue
+            option = [(start, start + len(piece), initial), *rest]
+            current = best[start]
+            if current is None or len(option) < len(current):
+                best[start] = option
+    return best[0]
+
+
+def is_shared_mailbox_local(local: str) -> bool:
+    """`library@`, `office2@`, `front.office@`: a role or room, not a person."""
+    core = "".join(c for c in local if c.isalpha())
+    return core in SHARED_WORDS
+
+
+def is_shared_mailbox(user: RosterUser) -> bool:
+    local = user.email.partition("@")[0].lower()
+    if is_shared_mailbox_local(local):
+        return True
+    given, family = letters(user.given_name), letters(user.family_name)
+    return given in SHARED_WORDS and (not family or family in SHARED_WORDS)

@@ -1,0 +1,181 @@
+"""Turning what the rules found into a MatchResult with its sentence."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from checks.matching import notes
+from checks.matching.domains import DomainResolution
+from checks.matching.fuzzy import Hit, name_candidates
+from checks.matching.names import Level, letters, person_key
+from checks.matching.normalize import Address, display
+from checks.matching.results import Candidate, Kind, MatchResult, MatchStatus
+from checks.models import RosterUser
+
+if TYPE_CHECKING:
+    from checks.matching.index import RosterIndex
+
+DOMAIN_FACTOR: dict[str, float] = {Kind.DOMAIN: 0.95, Kind.ALIAS_DOMAIN: 0.9}
+INACTIVE_RECORD_CONFIDENCE = 0.9
+
+
+def domain_reason(address: Address, resolution: DomainResolution) -> str:
+    known = resolution.domain or ""
+    if resolution.kind == Kind.DOMAIN:
+        return f"{address.domain} looks like a misspelling of {known}"
+    if resolution.kind == Kind.ALIAS_DOMAIN:
+        return (f"{address.domain} is not a roster domain, and the mailbox name "
+                f"{address.local} is on {known} only (an old or alias domain)")
+    return ""
+
+
+def fix(
+    address: Address, teacher: RosterUser, kind: str, confidence: float, reason: str,
+    candidates: tuple[Candidate, ...] = (),
+) -> MatchResult:
+    candidates = candidates or (Candidate.of(teacher, score=confidence, reason=reason),)
+    return MatchResult(address.raw, MatchStatus.FIX, teacher.email, kind, confidence,
+                       candidates, teacher,
+                       notes.fix_note(address.raw, teacher.email, teacher, reason))
+
+
+def decide(
+    index: RosterIndex, address: Address, hits: list[Hit], resolution: DomainResolution
+) -> MatchResult | None:
+    """The best-ranked hits name one person: fix; several: ambiguous; only inactive: inactive."""
+    best = min(h.rank for h in hits)
+    top = [h for h in hits if h.rank == best]
+    people = {person_key(index.users[h.position]) for h in top}
+    active = [h for h in top if index.users[h.position].active]
+    if len(people) > 1 or len({index.users[h.position].email for h in active}) > 1:
+        return ambiguous(index, address, top)
+    if not active:
+        return inactive(index, address, [h.position for h in top], top[0].kind)
+    hit = active[0]
+    teacher = index.users[hit.position]
+    factor = DOMAIN_FACTOR.get(resolution.kind or "", 1.0)
+    reason = hit.reason
+    if factor < 1.0:
+        reason += f"; also, {domain_reason(address, resolution)}"
+    confidence = hit.confidence * factor
+    candidates = tuple(Candidate.of(index.users[h.position], score=confidence, reason=h.reason)
+                       for h in top)
+    return fix(address, teacher, hit.kind, confidence, reason, candidates)
+
+
+def ambiguous(index: RosterIndex, address: Address, hits: list[Hit]) -> MatchResult:
+    first: dict[int, Hit] = {}
+    for hit in hits:
+        first.setdefault(hit.position, hit)
+    users = [index.users[p] for p in first]
+    share = 1.0 / max(1, len(users))
+    candidates = tuple(
+        Candidate.of(index.users[p], score=min(h.confidence, share), reason=h.reason)
+        for p, h in first.items()
+    )
+    return MatchResult(
+        address.raw, MatchStatus.AMBIGUOUS, None, hits[0].kind, share, candidates, None,
+        f"{display(address.raw)} fits {len(users)} ClassLink records equally well: "
+        f"{notes.candidate_list(users)}; check which teacher is meant before changing it",
+    )
+
+
+def student(address: Address, students: list[RosterUser]) -> MatchResult:
+    first = students[0]
+    sure = 1.0 if first.email == address.raw else 0.99
+    return MatchResult(
+        address.raw, MatchStatus.STUDENT, None, None, sure,
+        tuple(Candidate.of(s, score=sure, reason="student record") for s in students), None,
+        f"{display(address.raw)} belongs to {notes.who(first)} in ClassLink "
+        f"({first.email}), not a teacher",
+    )
+
+
+def inactive(
+    index: RosterIndex, address: Address, positions: list[int], via: str | None
+) -> MatchResult:
+    """Only tobedeleted/disabled staff fit: point to the same person's active record."""
+    old = [index.users[p] for p in positions]
+    old_emails = {u.email for u in old}
+    active: dict[str, int] = {}
+    for user in old:
+        for p in index.people.get(person_key(user), ()):
+            if index.users[p].email and index.users[p].email not in old_emails:
+                active.setdefault(index.users[p].email, p)
+    raw, record = address.raw, old[0]
+    old_candidates = tuple(Candidate.of(u, score=0.0, reason="inactive record") for u in old)
+    if len(active) == 1:
+        teacher = index.users[next(iter(active.values()))]
+        confidence = INACTIVE_RECORD_CONFIDENCE * DOMAIN_FACTOR.get(via or "", 1.0)
+        reason = (f"the license address is on record {record.sourced_id}, which ClassLink "
+                  f"marks for deletion; the same person's active record {teacher.sourced_id} "
+                  "uses the new address")
+        candidates = (Candidate.of(teacher, score=confidence, reason="active record"),
+                      *old_candidates)
+        return fix(address, teacher, Kind.INACTIVE_RECORD, confidence, reason, candidates)
+    if len(active) > 1:
+        hits = [Hit(p, 0, Kind.INACTIVE_RECORD, 0.5, "an active record with the same name")
+                for p in active.values()]
+        return ambiguous(index, address, hits)
+    return MatchResult(
+        raw, MatchStatus.INACTIVE, None, via, 1.0 if record.email == raw else 0.95,
+        old_candidates, record,
+        f"{display(raw)} is only on a ClassLink record marked for deletion or disabled "
+        f"({notes.who(record)}, {record.email}, sourcedId {record.sourced_id}); no active "
+        "record of the same person was found",
+    )
+
+
+def not_found(index: RosterIndex, address: Address, resolution: DomainResolution) -> MatchResult:
+    raw = address.raw
+    no_email = _no_email_teacher(index, address)
+    if no_email is not None:
+        return MatchResult(raw, MatchStatus.NOT_FOUND, None, Kind.NO_EMAIL, 0.0,
+                           (Candidate.of(no_email, score=0.0, reason="no email"),), no_email,
+                           f"ClassLink sends {notes.who(no_email)} without an email address, "
+                           f"so {display(raw)} cannot match; ask the district to add it")
+    elsewhere = _same_local_elsewhere(index, address)
+    candidates = tuple(Candidate.of(u, score=0.0, reason="same mailbox name, other domain")
+                       for u in elsewhere)
+    if resolution.reason == Kind.PERSONAL_ADDRESS:
+        hint = (f"; ClassLink sends {notes.candidate_list(elsewhere)}, which may be the same "
+                "person: the license must use the district address") if elsewhere else ""
+        return MatchResult(raw, MatchStatus.NOT_FOUND, None, Kind.PERSONAL_ADDRESS, 0.0,
+                           candidates, None,
+                           f"{display(raw)} is a personal address ClassLink does not send{hint}")
+    if elsewhere:
+        return MatchResult(raw, MatchStatus.NOT_FOUND, None, Kind.OTHER_DOMAIN, 0.0,
+                           candidates, None,
+                           f"ClassLink sends no teacher with {display(raw)}; "
+                           f"{notes.candidate_list(elsewhere)} is on another roster domain and "
+                           "may be a different person, so it is not suggested")
+    if resolution.reason == Kind.UNKNOWN_DOMAIN:
+        return MatchResult(raw, MatchStatus.NOT_FOUND, None, Kind.UNKNOWN_DOMAIN, 0.0, (), None,
+                           f"ClassLink sends no one on {address.domain}, and no roster "
+                           f"teacher has the mailbox name {address.local}")
+    return MatchResult(raw, MatchStatus.NOT_FOUND, note=(
+        f"ClassLink sends no teacher or administrator with {display(raw)}, nor a safe "
+        "near-miss of it"))
+
+
+def _same_local_elsewhere(index: RosterIndex, address: Address) -> list[RosterUser]:
+    return [
+        index.users[p]
+        for other in sorted(index.local_domains.get(address.local, ()))
+        if other != address.domain
+        for p in index.by_key.get(f"{address.local}@{other}", ())
+        if index.users[p].is_staff and index.users[p].active
+    ]
+
+
+def _no_email_teacher(index: RosterIndex, address: Address) -> RosterUser | None:
+    """The one active staff member rostered without an email whose name the address spells."""
+    core = letters(address.local)
+    if len(core) < 3:
+        return None
+    found = set()
+    for p in name_candidates(index, core, ""):
+        form = index.forms(p).get(core)
+        if form is not None and form.level <= Level.NICKNAME and index.users[p].active:
+            found.add(p)
+    return index.users[found.pop()] if len(found) == 1 else None
