@@ -182,7 +182,33 @@ def cast_teachers(roster: Roster, teachers: Sequence[Teacher]) -> Roster:
             status=person.status, enabled=person.enabled,
         )
     _check_unique_emails(users)
-    return dataclasses.replace(roster, users=tuple(users))
+    return _hand_over_classes(dataclasses.replace(roster, users=tuple(users)))
+
+
+def _hand_over_classes(roster: Roster) -> Roster:
+    """Give the classes of inactive teachers to the last teacher, as a district would.
+
+    The leaving teacher's enrollments are marked tobedeleted and the substitute gets new ones,
+    so every class still has an active teacher and only the email check sees the leaver.
+    """
+    teachers = [u for u in roster.users if u.role is Role.TEACHER]
+    leavers = {u.sourced_id for u in teachers if not u.active}
+    substitute = teachers[-1]
+    if not leavers:
+        return roster
+    if not substitute.active or substitute.sourced_id in leavers:
+        raise ValueError("the last teacher must be active to take over classes")
+    enrollments = []
+    for enrollment in roster.enrollments:
+        if enrollment.user_id not in leavers:
+            enrollments.append(enrollment)
+            continue
+        enrollments.append(dataclasses.replace(enrollment, status="tobedeleted"))
+        enrollments.append(dataclasses.replace(
+            enrollment, sourced_id=f"{enrollment.sourced_id}-sub",
+            user_id=substitute.sourced_id,
+        ))
+    return dataclasses.replace(roster, enrollments=tuple(enrollments))
 
 
 def _username(person: Teacher) -> str:
