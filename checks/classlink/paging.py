@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
+from checks.classlink.gcpause import gc_paused
 from checks.classlink.http import Params, Requester
 from checks.classlink.parse import RecordError
 from checks.errors import ClassLinkBadResponse
@@ -68,6 +69,10 @@ class _Pager(Generic[T]):
         self._on_body = on_body
 
     def page(self, offset: int, limit: int) -> tuple[list[T], int | None]:
+        with gc_paused():
+            return self._read(offset, limit)
+
+    def _read(self, offset: int, limit: int) -> tuple[list[T], int | None]:
         reply = self._requester.get(
             self._path, {**self._params, "limit": limit, "offset": offset}, envelope=self._envelope
         )

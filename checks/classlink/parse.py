@@ -18,6 +18,11 @@ _ROLE_ALIASES = {
     "districtadministrator": Role.ADMINISTRATOR,
     "siteadministrator": Role.ADMINISTRATOR,
 }
+# Exact role words as sent, looked up first: a 100k-user district parses this 100k times.
+_ROLE_WORDS: dict[str, Role] = {role.value: role for role in Role} | {
+    "districtAdministrator": Role.ADMINISTRATOR,
+    "siteAdministrator": Role.ADMINISTRATOR,
+}
 _FALSE_WORDS = frozenset({"false", "0", "no", "n", "f"})
 
 
@@ -155,6 +160,8 @@ def _user_orgs(obj: dict[str, Any]) -> tuple[str, ...]:
         found = [_ref_id(ref) for ref in refs]
     else:
         found = [_ref_id(entry.get("org")) for entry in _roles_in_order(obj)]
+    if len(found) == 1:  # the usual case, without building a dict
+        return (found[0],) if found[0] else ()
     return tuple(dict.fromkeys(i for i in found if i))
 
 
@@ -167,6 +174,8 @@ def _roles_in_order(obj: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def _role(value: Any) -> Role:
+    if isinstance(value, str) and value in _ROLE_WORDS:
+        return _ROLE_WORDS[value]
     word = _text(value).strip().lower()
     if word in _ROLE_ALIASES:
         return _ROLE_ALIASES[word]
@@ -207,6 +216,6 @@ def _object(raw: Any, kind: str) -> dict[str, Any]:
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else str(value)
+    if value.__class__ is str:
+        return value
+    return "" if value is None else str(value)
