@@ -4,7 +4,7 @@ A 10,000-user page decodes into ~100,000 dicts and lists and then ~10,000 record
 them in reference cycles. Left on, the collector keeps re-scanning that growing heap (and the
 rest of the process); on a 100k-user district that costs about as much as the parsing itself.
 Reference counting still frees everything as usual; only cycle detection waits until the last
-concurrent page is done.
+concurrent page is done (the pause covers the whole page read, retries and their waits too).
 """
 
 from __future__ import annotations
