@@ -57,7 +57,7 @@ class SandboxServer:
         """Serve on a daemon thread; returns self."""
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01},
                 name=f"sandbox {self.url}", daemon=True,
             )
             self._thread.start()
