@@ -432,10 +432,16 @@ _LICENSE_TOKEN = re.compile(r"[^\s|]{1,128}")  # what a license id from a button
 _WORDS = re.compile(r"[a-z0-9']+")
 _NEGATIONS = frozenset({"not", "no", "still", "never", "isn't", "isnt", "doesn't", "doesnt",
                         "didn't", "didnt", "won't", "wont", "hasn't", "hasnt", "can't", "cant"})
+_QUESTION_WORDS = frozenset({"how", "what", "why", "when", "where", "which", "who", "can",
+                             "could", "is", "does", "do", "will", "should"})
 _FIXED_PHRASES = ("fixed", "works now", "working now", "it worked", "it works", "that worked",
                   "solved", "resolved", "all good", "sorted")
-_SUPPORT_WORDS = frozenset({"support", "human", "agent", "person", "someone", "escalate",
-                            "helpdesk"})
+# "support" alone is also a verb ("does ClassLink support 1.2?"): ask for a person explicitly.
+_WANTS_PERSON = re.compile(
+    r"\b(?:human|agent|escalate|helpdesk|real person)\b"
+    r"|\b(?:talk|speak|chat|contact|reach|need|want|get|call|ask)\b.{0,30}"
+    r"\b(?:support|someone|somebody|person|human|agent)\b"
+)
 _NAVIGATION = {
     "next": Action.NEXT_STEP, "next step": Action.NEXT_STEP, "continue": Action.NEXT_STEP,
     "back": Action.PREV_STEP, "previous": Action.PREV_STEP, "go back": Action.PREV_STEP,
@@ -457,11 +463,9 @@ def read_reply(text: str) -> tuple[str, str] | None:
     phrase = " ".join(w.strip("'") for w in words)
     if not words:
         return None
-    if _SUPPORT_WORDS & set(words) and len(words) <= 12:
+    if _wants_person(phrase, words):
         return ("action", str(Action.TALK_TO_SUPPORT))
-    if len(words) <= 8 and not _NEGATIONS & set(words) and any(
-        f" {p} " in f" {phrase} " for p in _FIXED_PHRASES
-    ):
+    if _says_fixed(text, phrase, words):
         return ("action", str(Action.FIXED))
     if phrase in _NAVIGATION:
         return ("action", str(_NAVIGATION[phrase]))
@@ -469,6 +473,20 @@ def read_reply(text: str) -> tuple[str, str] | None:
     if len(text.split()) == 1 and looks_like_license_id(candidate):
         return ("license", candidate)
     return ("question", text.strip())
+
+
+def _wants_person(phrase: str, words: list[str]) -> bool:
+    if len(words) > 15:
+        return False  # a long message mentioning support is a question, not a request
+    return bool(_WANTS_PERSON.search(phrase)) or (len(words) <= 3 and "support" in words)
+
+
+def _says_fixed(text: str, phrase: str, words: list[str]) -> bool:
+    if len(words) > 8 or _NEGATIONS & set(words):
+        return False
+    if text.strip().endswith("?") or words[0] in _QUESTION_WORDS:
+        return False  # "how do I get this fixed?"
+    return any(f" {p} " in f" {phrase} " for p in _FIXED_PHRASES)
 
 
 def find_email(text: str) -> str | None:

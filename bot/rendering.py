@@ -46,7 +46,7 @@ def mask_app_id(value: object) -> str:
 
 def plural(count: object, singular: str, plural_form: str | None = None) -> str:
     """"1 teacher", "3 teachers"; `plural_form` for irregular words ("class", "classes")."""
-    n = int(count) if isinstance(count, int | float | str) and str(count).strip() else 0
+    n = 0 if count is None else int(float(str(count)))
     word = singular if n == 1 else (plural_form or f"{singular}s")
     return f"{n} {word}"
 
