@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA
 from checks.matching.guards import same_person_typo
 from checks.matching.names import Level, is_shared_mailbox, letters
 from checks.matching.nicknames import equivalents
-from checks.matching.normalize import Address, local_digits
+from checks.matching.normalize import Address, local_digits, separators
 from checks.matching.results import Kind
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ class Hit:
     kind: str
     confidence: float
     reason: str
+    safe: bool = True  # False: counts as a fit for ambiguity but must not become a fix
 
 
 def ascii_local(local: str) -> str:
@@ -58,20 +59,25 @@ def name_hits(index: RosterIndex, address: Address, domain: str) -> list[Hit]:
     core = letters(address.local)
     if len(core) < 3:
         return hits
-    digits = local_digits(address.local)
+    digits, seps = local_digits(address.local), separators(address.local)
+    native = index.native_patterns(domain)
     for position in name_candidates(index, core, domain):
         form = index.forms(position).get(core)
         if form is None:
             continue
+        if form.level != Level.NICKNAME and (form.pattern, seps) in native:
+            continue  # it looks like a real mailbox of someone ClassLink does not send
         roster = index.address(position)
         roster_digits = local_digits(roster.local) if roster is not None else ""
-        if digits != roster_digits and (digits or form.level == Level.INITIAL):
-            continue  # jsmith3 is not jsmith2, and jsmith is not jsmith2
+        if digits and digits != roster_digits:
+            continue  # jsmith3 does not name jsmith2's owner
+        # jsmith for jsmith2's owner: they fit (so they count for ambiguity), but not safely.
+        safe = digits == roster_digits or form.level != Level.INITIAL
         if form.level == Level.NICKNAME:
             kind, reason = Kind.NICKNAME, f"the same person under a nickname ({form.how})"
         else:
             kind, reason = Kind.SCHEME, f"the same name in the district's address form ({form.how})"
-        hits.append(Hit(position, form.level, kind, LEVEL_CONFIDENCE[form.level], reason))
+        hits.append(Hit(position, form.level, kind, LEVEL_CONFIDENCE[form.level], reason, safe))
     return hits
 
 

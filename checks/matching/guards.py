@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from checks.matching.names import segment, segment_pieces
-from checks.matching.normalize import local_digits
+from checks.matching.normalize import local_digits, separators
 from checks.models import RosterUser
 
 _RUNS = re.compile(r"[a-z]+|[0-9]+|[^a-z0-9]+")
+_WORDS = re.compile(r"[^a-z0-9]+")
 
 
 class Piece(StrEnum):
@@ -88,8 +89,26 @@ def _touched(cut: list[Segment], start: int, end: int) -> list[Segment]:
 def same_person_typo(
     typed: str, roster: str, user: RosterUser, vocabulary: frozenset[str]
 ) -> bool:
-    """True when `typed` can be `roster` (the user's local part) with a typo in one name."""
-    if not typed or not roster or typed[0] != roster[0]:
+    """True when `typed` can be `roster` (the user's local part) misspelled inside names.
+
+    Addresses with the same punctuation (john.smith / jhon.smtih) are compared word by word,
+    so two edits in two words each pass their own guard; otherwise the edit must fall in one
+    name piece of the roster address."""
+    typed_words, roster_words = _WORDS.split(typed), _WORDS.split(roster)
+    if len(roster_words) > 1 and separators(typed) == separators(roster) and len(
+        typed_words
+    ) == len(roster_words):
+        if typed_words[0][:1] != roster_words[0][:1]:
+            return False  # the address's first letter (an initial or a first name) must agree
+        pairs = zip(typed_words, roster_words, strict=True)
+        return all(_piece_typo(t, r, user, vocabulary) for t, r in pairs if t != r)
+    return typed[:1] == roster[:1] and _piece_typo(typed, roster, user, vocabulary)
+
+
+def _piece_typo(typed: str, roster: str, user: RosterUser, vocabulary: frozenset[str]) -> bool:
+    """One word: the edit stays inside one name piece and does not make another real name.
+    A later word's first letter may change (smith.jill / xmith.jill), its initials may not."""
+    if not typed or not roster:
         return False
     if local_digits(typed) != local_digits(roster):
         return False

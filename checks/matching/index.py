@@ -7,7 +7,10 @@ address (they are reported on an exact or normalised match and never reached by 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from checks.matching.matcher import match_all
@@ -16,10 +19,12 @@ from checks.matching.names import (
     family_variants,
     given_variants,
     is_shared_mailbox,
+    letters,
     name_forms,
+    own_pattern,
     person_key,
 )
-from checks.matching.normalize import Address, parse_address
+from checks.matching.normalize import Address, fast_key, parse_address, separators
 from checks.matching.results import MatchResult
 from checks.matching.vocabulary import COMMON_NAMES
 from checks.models import RosterUser
@@ -39,6 +44,7 @@ class _Builder:
     usernames: dict[tuple[str, str], list[int]]
     people: dict[PersonKey, list[int]]
     vocabulary: set[str]
+    staff_by_domain: dict[str, list[int]]
 
 
 class RosterIndex:
@@ -46,7 +52,8 @@ class RosterIndex:
 
     __slots__ = (
         "users", "by_raw", "by_key", "domains", "local_domains", "typo_buckets", "family",
-        "given", "usernames", "people", "vocabulary", "_forms", "_addresses",
+        "given", "usernames", "people", "vocabulary", "staff_by_domain", "_forms", "_addresses",
+        "_native",
     )
 
     def __init__(self, users: tuple[RosterUser, ...], tables: _Builder) -> None:
@@ -61,26 +68,40 @@ class RosterIndex:
         self.usernames = tables.usernames
         self.people = tables.people
         self.vocabulary = frozenset(tables.vocabulary)
+        self.staff_by_domain = tables.staff_by_domain
+        self._native: dict[str, frozenset[tuple[str, str]]] = {}
         self._forms: dict[int, dict[str, NameForm]] = {}
         self._addresses: dict[int, Address | None] = {}
 
     @classmethod
     def build(cls, users: Iterable[RosterUser]) -> RosterIndex:
         roster = tuple(users)
-        tables = _Builder({}, {}, set(), {}, {}, {}, {}, {}, {}, set(COMMON_NAMES))
-        for position, user in enumerate(roster):
-            _add_user(tables, position, user)
-        return cls(roster, tables)
+        tables = _Builder({}, {}, set(), {}, {}, {}, {}, {}, {}, set(COMMON_NAMES), {})
+        with _cyclic_gc_paused():
+            for position, user in enumerate(roster):
+                _add_user(tables, position, user)
+            return cls(roster, tables)
 
     def match(self, license_emails: Iterable[str]) -> list[MatchResult]:
         """One result per license email, in input order; repeated teachers marked duplicate."""
-        return match_all(self, list(license_emails))
+        with _cyclic_gc_paused():
+            return match_all(self, list(license_emails))
 
     def forms(self, position: int) -> dict[str, NameForm]:
         """The user's name forms, computed on first use (only candidates ever need them)."""
         found = self._forms.get(position)
         if found is None:
             found = self._forms[position] = name_forms(self.users[position])
+        return found
+
+    def native_patterns(self, domain: str) -> frozenset[tuple[str, str]]:
+        """(name pattern, separators) that the domain's own staff addresses follow.
+
+        A license address in a native pattern (jsmith3 in a flast district) looks like a real
+        mailbox of someone ClassLink does not send, so it is never read as a scheme variant."""
+        found = self._native.get(domain)
+        if found is None:
+            found = self._native[domain] = _native_patterns(self, domain)
         return found
 
     def address(self, position: int) -> Address | None:
@@ -91,12 +112,26 @@ class RosterIndex:
         return self._addresses[position]
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Building makes ~10^5 small lists and no reference cycles; letting the cyclic collector
+    scan them as they are made costs up to half the build time on a large roster."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _add_user(tables: _Builder, position: int, user: RosterUser) -> None:
     givens, families = given_variants(user.given_name), family_variants(user.family_name)
     tables.vocabulary.update(givens)
     tables.vocabulary.update(families)
-    domain = _add_address(tables, position, user)
-    if not user.is_staff or is_shared_mailbox(user):
+    staff = user.is_staff and not is_shared_mailbox(user)
+    domain = _add_address(tables, position, user, staff=staff) if user.email else ""
+    if not staff:
         return
     for name in families:
         tables.family.setdefault((domain, name), []).append(position)
@@ -109,21 +144,42 @@ def _add_user(tables: _Builder, position: int, user: RosterUser) -> None:
         tables.people.setdefault(person_key(user), []).append(position)
 
 
-def _add_address(tables: _Builder, position: int, user: RosterUser) -> str:
-    """Index the user's email; the canonical domain, or "" when there is no usable email."""
-    if not user.email:
-        return ""
+def _add_address(tables: _Builder, position: int, user: RosterUser, *, staff: bool) -> str:
+    """Index the user's email; its canonical domain, or "" when it is not an address."""
     tables.by_raw.setdefault(user.email, []).append(position)
-    address = parse_address(user.email)
-    if not isinstance(address, Address):
-        return ""
-    tables.by_key.setdefault(address.key, []).append(position)
-    tables.domains.add(address.domain)
-    if user.is_staff and not is_shared_mailbox(user):
-        tables.local_domains.setdefault(address.local, set()).add(address.domain)
-        bucket = (address.domain, address.local[0])
-        tables.typo_buckets.setdefault(bucket, set()).add(address.local)
-    return address.domain
+    key = fast_key(user.email)
+    if key is None:
+        address = parse_address(user.email)
+        if not isinstance(address, Address):
+            return ""
+        key = address.key
+    tables.by_key.setdefault(key, []).append(position)
+    local, _, domain = key.partition("@")
+    tables.domains.add(domain)
+    if staff:
+        tables.local_domains.setdefault(local, set()).add(domain)
+        tables.typo_buckets.setdefault((domain, local[0]), set()).add(local)
+        tables.staff_by_domain.setdefault(domain, []).append(position)
+    return domain
+
+
+_PATTERN_SAMPLE = 600  # enough staff to see a domain's schemes; bounds the one-off cost
+_NATIVE_SHARE = 0.05
+
+
+def _native_patterns(index: RosterIndex, domain: str) -> frozenset[tuple[str, str]]:
+    staff = index.staff_by_domain.get(domain, [])
+    step = max(1, len(staff) // _PATTERN_SAMPLE)
+    counts: Counter[tuple[str, str]] = Counter()
+    for position in staff[::step]:
+        address = index.address(position)
+        if address is None:
+            continue
+        pattern = own_pattern(index.users[position], letters(address.local))
+        if pattern is not None:
+            counts[(pattern, separators(address.local))] += 1
+    floor = max(2, _NATIVE_SHARE * sum(counts.values()))
+    return frozenset(key for key, count in counts.items() if count >= floor)
 
 
 def _username_key(username: str, email_domain: str) -> tuple[str, str] | None:

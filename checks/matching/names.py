@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from checks.matching.nicknames import equivalents
 from checks.models import RosterUser
@@ -27,6 +26,7 @@ _PARTICLES = frozenset({
 })
 _APOSTROPHES = re.compile(r"['’‘`ʼ]")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
 # Local parts that name a role or a room, not a person.
 SHARED_WORDS = frozenset({
     "library", "librarian", "media", "mediacenter", "office", "frontoffice", "mainoffice",
@@ -50,13 +50,13 @@ class Level(IntEnum):
     INITIAL = 3  # an initial stands for a name: jsmith, smithj, johns
 
 
-@dataclass(frozen=True, slots=True)
-class NameForm:
+class NameForm(NamedTuple):
+    """A NamedTuple, not a dataclass: tens of thousands are made per license, and a frozen
+    dataclass's __init__ costs five times as much."""
+
     level: Level
     how: str  # for the note, e.g. "first initial + last name"
-
-
-_Adder = Callable[[str, Level, str], None]
+    pattern: str  # e.g. "g+f", "gi+f", "f+gi", "n+f" (n: a nickname)
 
 
 @lru_cache(maxsize=65536)
@@ -118,41 +118,64 @@ def middle_variants(middle: str) -> tuple[str, ...]:
     return (parts[0],) if parts else ()
 
 
+PATTERN_WORDS = {
+    "g+f": "first name + last name", "f+g": "last name + first name",
+    "gi+f": "first initial + last name", "f+gi": "last name + first initial",
+    "g+fi": "first name + last initial", "g+mi+f": "first name + middle initial + last name",
+    "g+m+f": "first, middle and last name", "gi+mi+f": "initials + last name",
+    "f+gi+mi": "last name + initials", "n+f": "nickname + last name",
+    "f+n": "last name + nickname",
+}
+_LEVELS = {"g+f": Level.FULL, "f+g": Level.FULL, "g+mi+f": Level.FULL, "g+m+f": Level.FULL,
+           "n+f": Level.NICKNAME, "f+n": Level.NICKNAME}
+
+
 def name_forms(user: RosterUser) -> dict[str, NameForm]:
     """Every separator-free form of the user's name, each with its strongest level."""
     forms: dict[str, NameForm] = {}
-
-    def add(form: str, level: Level, how: str) -> None:
-        if len(form) >= 3 and (form not in forms or level < forms[form].level):
-            forms[form] = NameForm(level, how)
-
     middles = middle_variants(user.middle_name)
     for family in family_variants(user.family_name):
         for given in given_variants(user.given_name):
-            _add_person_forms(add, given, family, middles)
+            for form, pattern in person_forms(given, family, middles):
+                _add(forms, form, pattern, "")
             for nick in equivalents(given):
-                _add_person_forms(add, nick, family, (), nickname=f"{nick} for {given}")
+                for form, pattern in ((nick + family, "n+f"), (family + nick, "f+n")):
+                    _add(forms, form, pattern, f"{nick} for {given}, ")
     return forms
 
 
-def _add_person_forms(
-    add: _Adder, given: str, family: str, middles: tuple[str, ...], *, nickname: str = ""
-) -> None:
-    if nickname:  # an initial of a nickname says too little, so only whole-name forms
-        add(given + family, Level.NICKNAME, f"{nickname}, first name + last name")
-        add(family + given, Level.NICKNAME, f"{nickname}, last name + first name")
-        return
+def _add(forms: dict[str, NameForm], form: str, pattern: str, prefix: str) -> None:
+    level = _LEVELS.get(pattern, Level.INITIAL)
+    if len(form) >= 3 and (form not in forms or level < forms[form].level):
+        forms[form] = NameForm(level, prefix + PATTERN_WORDS[pattern], pattern)
+
+
+def person_forms(
+    given: str, family: str, middles: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """(form, pattern) for one given/family variant pair; nicknames are added by the caller."""
     g, f = given[0], family[0]
-    add(given + family, Level.FULL, "first name + last name")
-    add(family + given, Level.FULL, "last name + first name")
-    add(g + family, Level.INITIAL, "first initial + last name")
-    add(family + g, Level.INITIAL, "last name + first initial")
-    add(given + f, Level.INITIAL, "first name + last initial")
+    found = [
+        (given + family, "g+f"), (family + given, "f+g"), (g + family, "gi+f"),
+        (family + g, "f+gi"), (given + f, "g+fi"),
+    ]
     for middle in middles:
-        add(given + middle[0] + family, Level.FULL, "first name + middle initial + last name")
-        add(given + middle + family, Level.FULL, "first, middle and last name")
-        add(g + middle[0] + family, Level.INITIAL, "initials + last name")
-        add(family + g + middle[0], Level.INITIAL, "last name + initials")
+        found += [
+            (given + middle[0] + family, "g+mi+f"), (given + middle + family, "g+m+f"),
+            (g + middle[0] + family, "gi+mi+f"), (family + g + middle[0], "f+gi+mi"),
+        ]
+    return found
+
+
+def own_pattern(user: RosterUser, core: str) -> str | None:
+    """Which pattern the user's own address follows (`core`: its letters), if any."""
+    middles = middle_variants(user.middle_name)
+    for family in family_variants(user.family_name):
+        for given in given_variants(user.given_name):
+            for form, pattern in person_forms(given, family, middles):
+                if form == core:
+                    return pattern
+    return None
 
 
 def segment_pieces(user: RosterUser) -> dict[str, bool]:
@@ -164,7 +187,7 @@ def segment_pieces(user: RosterUser) -> dict[str, bool]:
         + middle_variants(user.middle_name)
     )
     for name in names:
-        pieces[name] = False
+        pieces[name] = len(name) == 1  # a one-letter middle name is an initial too
         pieces.setdefault(name[0], True)
     return pieces
 
@@ -187,8 +210,7 @@ def segment(token: str, pieces: dict[str, bool]) -> list[tuple[int, int, bool]] 
 
 def is_shared_mailbox_local(local: str) -> bool:
     """`library@`, `office2@`, `front.office@`: a role or room, not a person."""
-    core = "".join(c for c in local if c.isalpha())
-    return core in SHARED_WORDS
+    return _NOT_LETTERS.sub("", local) in SHARED_WORDS
 
 
 def is_shared_mailbox(user: RosterUser) -> bool:

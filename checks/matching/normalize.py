@@ -101,6 +101,17 @@ def canonical(local: str, domain: str) -> tuple[str, str, frozenset[str]]:
     return local, domain, frozenset(changes)
 
 
+def fast_key(email: str) -> str | None:
+    """The canonical key of an already clean address (most roster emails), else None."""
+    if (email.isascii() and email.isprintable() and " " not in email and "+" not in email
+            and email.count("@") == 1 and not email.startswith(("@", "mailto:"))
+            and not email.endswith(("@", ".", ">", ",", ";"))):
+        key = email.lower()
+        if not key.endswith(("@gmail.com", "@googlemail.com")) and key[0] not in _EDGE_PUNCTUATION:
+            return key
+    return None
+
+
 def parse_address(raw: str) -> Address | Malformed:
     cleaned, changes = clean(raw)
     lowered = cleaned.lower()
@@ -141,6 +152,11 @@ def repair_kind(license: Address, roster: Address) -> str:
 def local_digits(local: str) -> str:
     """The digit runs of a local part, joined: `jsmith2` -> "2"; the sibling guard compares them."""
     return "".join(c for c in local if c.isdigit())
+
+
+def separators(local: str) -> str:
+    """The punctuation of a local part, in order: "john.q.smith" -> "..", "jsmith2" -> ""."""
+    return "".join(c for c in local if not c.isalnum())
 
 
 def display(raw: str) -> str:

@@ -52,6 +52,8 @@ def decide(
     if not active:
         return inactive(index, address, [h.position for h in top], top[0].kind)
     hit = active[0]
+    if not hit.safe:
+        return None
     teacher = index.users[hit.position]
     factor = DOMAIN_FACTOR.get(resolution.kind or "", 1.0)
     reason = hit.reason

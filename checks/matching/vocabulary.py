@@ -6,6 +6,7 @@ who are absent from the roster and whose names the roster happens not to contain
 
 from __future__ import annotations
 
+from checks.matching.census_names import CENSUS_FAMILY, CENSUS_GIVEN
 from checks.matching.nicknames import all_names
 
 _GIVEN = """
@@ -66,5 +67,6 @@ woods wright young
 """
 
 COMMON_NAMES: frozenset[str] = (
-    frozenset(_GIVEN.split()) | frozenset(_FAMILY.split()) | all_names()
+    frozenset(_GIVEN.split()) | frozenset(_FAMILY.split()) | all_names() | CENSUS_GIVEN
+    | CENSUS_FAMILY
 )

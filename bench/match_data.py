@@ -1,0 +1,732 @@
+"""A deterministic generator of districts and labelled license rows for the matcher benchmark.
+
+Each district has its own address scheme, student addresses, shared mailboxes, alias/old
+domains, inactive records and unrostered (absent) teachers. License rows are labelled with
+the status the matcher should give and, for fixes, the roster email it should suggest. The
+ground truth is written from the generator's side: it knows which person each row was typed
+for. Nothing here imports the matcher.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from match_names import FAMILY, GIVEN, MIDDLE, NEAR_NAMES, NICKNAMES, SHARED_MAILBOXES
+
+from checks.models import Role, RosterUser
+
+SCHEMES = ("first.last", "flast", "lastf", "firstl", "first_last", "firstlast", "last.first",
+           "f.last", "fmlast")
+FULL_SCHEMES = ("first.last", "firstlast", "first_last", "last.first")
+INITIAL_SCHEMES = ("flast", "lastf", "firstl", "f.last")
+
+
+def _pool(text: str) -> list[str]:
+    """Whitespace-separated names; "quoted names" may contain spaces."""
+    return [quoted or bare for quoted, bare in re.findall(r'"([^"]+)"|(\S+)', text)]
+
+
+GIVEN_POOL = GIVEN.split()
+FAMILY_POOL = _pool(FAMILY)
+# Zipf-like weights so common surnames collide and districts get numbered siblings.
+FAMILY_WEIGHTS = [1.0 / (rank + 8) for rank in range(len(FAMILY_POOL))]
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower().replace("ø", "o").replace("ß", "ss"))
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Person:
+    given: str
+    family: str
+    middle: str
+    sid: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one district names people."""
+
+    name: str
+    domain: str
+    scheme: str
+    staff: int
+    students: int
+    student_domain: str = ""  # "" = students share the staff domain and scheme
+    student_scheme: str = "id"  # "id" (s123456), "first.last.yy", or "same"
+    alias: str = ""  # an old or alias domain of the staff domain
+    second_domain: str = ""  # a second staff domain (union districts)
+    second_scheme: str = ""
+    mixed_case: bool = False  # ClassLink sends e.g. John.Smith@HSD.org
+    hyphen: str = "join"  # "join" | "keep" | "first"
+    suffix: str = ""  # appended to every staff local part, e.g. ".stm" on shared Gmail
+    username: str = "email"  # "email" | "local" | "ad" (flast login) | "id"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One license row with its label."""
+
+    email: str
+    category: str
+    status: str  # the MatchStatus value expected
+    suggestion: str | None = None
+    person: str = ""  # sourcedId the row was meant for ("" when none)
+    duplicate: bool = False
+
+
+@dataclass
+class District:
+    spec: Spec
+    users: list[RosterUser] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+
+def local_for(scheme: str, person: Person, *, hyphen: str = "join") -> str:
+    given = fold(person.given.split()[0])
+    family = _family_for(person.family, hyphen)
+    middle = fold(person.middle)[:1]
+    g, f = given[:1], family[:1]
+    return {
+        "first.last": f"{given}.{family}", "flast": g + family, "lastf": family + g,
+        "firstl": given + f, "first_last": f"{given}_{family}", "firstlast": given + family,
+        "last.first": f"{family}.{given}", "f.last": f"{g}.{family}",
+        "fmlast": g + middle + family,
+    }[scheme]
+
+
+def _family_for(family: str, hyphen: str) -> str:
+    if hyphen == "keep" and "-" in family:
+        return "-".join(fold(p) for p in family.split("-"))
+    if hyphen == "first" and ("-" in family or " " in family):
+        parts = [p for p in family.replace("-", " ").split() if len(p) > 2]
+        return fold(parts[0]) if parts else fold(family)
+    return fold(family)
+
+
+class Mailboxes:
+    """The district's mail server: unique local parts per domain, numbered siblings."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def allocate(self, local: str, domain: str) -> str:
+        candidate, number = local, 1
+        while f"{candidate}@{domain}" in self.taken:
+            number += 1
+            candidate = f"{local}{number}"
+        self.taken.add(f"{candidate}@{domain}")
+        return f"{candidate}@{domain}"
+
+
+class Generator:
+    """Builds one district and its labelled license from a seeded random source."""
+
+    def __init__(self, rng: random.Random, spec: Spec) -> None:
+        self.rng = rng
+        self.spec = spec
+        self.boxes = Mailboxes()
+        self.users: list[RosterUser] = []
+        self.absent: list[tuple[Person, str]] = []  # unrostered teachers and their address
+        self.teachers: list[RosterUser] = []  # active staff with an email (not mailboxes)
+        self.inactive_only: list[RosterUser] = []
+        self.moved: list[tuple[RosterUser, RosterUser]] = []  # (old tobedeleted, new active)
+        self.no_email: list[tuple[RosterUser, str]] = []
+        self.students: list[RosterUser] = []
+        self.mailboxes: list[RosterUser] = []
+        self._serial = 0
+
+    # -- people -------------------------------------------------------------------------
+    def person(self, given: str = "", family: str = "") -> Person:
+        self._serial += 1
+        rng = self.rng
+        return Person(
+            given=given or rng.choice(GIVEN_POOL),
+            family=family or rng.choices(FAMILY_POOL, FAMILY_WEIGHTS)[0],
+            middle=rng.choice(MIDDLE) if rng.random() < 0.45 else "",
+            sid=f"{self.spec.name[:3].upper()}{self._serial:06d}",
+        )
+
+    def staff_address(self, person: Person, *, second: bool = False) -> str:
+        spec = self.spec
+        domain = spec.second_domain if second else spec.domain
+        scheme = spec.second_scheme if second else spec.scheme
+        local = local_for(scheme, person, hyphen=spec.hyphen) + spec.suffix
+        address = self.boxes.allocate(local, domain)
+        if spec.mixed_case:
+            local, _, dom = address.partition("@")
+            address = ".".join(p.capitalize() for p in local.split(".")) + "@" + dom.upper()
+        return address
+
+    def user(self, person: Person, email: str, role: Role, *, status: str = "active",
+             enabled: bool = True) -> RosterUser:
+        local = email.partition("@")[0]
+        username = {
+            "email": email, "local": local, "id": person.sid.lower(),
+            "ad": fold(person.given)[:1] + fold(person.family)[:8],
+        }[self.spec.username]
+        return RosterUser(person.sid, role, status, enabled, person.given, person.family,
+                          person.middle, email, username)
+
+    # -- the roster ---------------------------------------------------------------------
+    def build_roster(self) -> None:
+        spec, rng = self.spec, self.rng
+        for _ in range(spec.staff):
+            person = self.person()
+            second = bool(spec.second_domain) and rng.random() < 0.5
+            email = self.staff_address(person, second=second)
+            self._place_staff(person, email)
+        for local, given, family in rng.sample(SHARED_MAILBOXES, 3):
+            email = self.boxes.allocate(local, spec.domain)
+            box = RosterUser(f"BOX-{local}", Role.TEACHER, "active", True, given, family, "",
+                             email, local)
+            self.users.append(box)
+            self.mailboxes.append(box)
+        for _ in range(spec.students):
+            self._add_student()
+        rng.shuffle(self.users)
+
+    def _place_staff(self, person: Person, email: str) -> None:
+        rng = self.rng
+        draw = rng.random()
+        role = Role.ADMINISTRATOR if rng.random() < 0.06 else Role.TEACHER
+        if draw < 0.09:
+            self.absent.append((person, email))  # a district teacher not shared with Pivot
+        elif draw < 0.13:
+            status, enabled = ("tobedeleted", True) if rng.random() < 0.8 else ("active", False)
+            user = self.user(person, email, role, status=status, enabled=enabled)
+            self.users.append(user)
+            self.inactive_only.append(user)
+        elif draw < 0.15:
+            self._place_moved(person, email, role)
+        elif draw < 0.16:
+            user = self.user(person, "", role)
+            self.users.append(user)
+            self.no_email.append((user, email))
+        else:
+            user = self.user(person, email, role)
+            self.users.append(user)
+            self.teachers.append(user)
+
+    def _place_moved(self, person: Person, email: str, role: Role) -> None:
+        """A re-created record (role change, SIS move): the old one is tobedeleted and has
+        the old address (old scheme or old domain); the new one is active."""
+        rng = self.rng
+        old_scheme = rng.choice([s for s in INITIAL_SCHEMES if s != self.spec.scheme])
+        old_email = self.boxes.allocate(local_for(old_scheme, person), self.spec.domain)
+        old = self.user(person, old_email, role, status="tobedeleted")
+        new_person = replace(person, sid=f"TCH_{person.sid}")
+        new = self.user(new_person, email, role)
+        self.users.extend([old, new])
+        self.moved.append((old, new))
+        self.teachers.append(new)
+
+    def _add_student(self) -> None:
+        spec, rng = self.spec, self.rng
+        person = self.person()
+        if spec.student_scheme == "id":
+            email = self.boxes.allocate(f"s{rng.randrange(100000, 999999)}", spec.student_domain)
+        elif spec.student_scheme == "same":  # students look exactly like teachers
+            email = self.staff_address(person)
+        else:
+            year = rng.randrange(26, 32)
+            local = f"{local_for('first.last', person)}{year}"
+            email = self.boxes.allocate(local, spec.student_domain or spec.domain)
+        status = "active" if rng.random() < 0.97 else "tobedeleted"
+        student = self.user(person, email, Role.STUDENT, status=status)
+        self.users.append(student)
+        self.students.append(student)
+
+    # -- what counts as "this person" ----------------------------------------------------
+    def people_fitting(self, form: str, domain: str) -> set[str]:
+        """sourcedIds of staff (active or not) on `domain` whose name gives the letters-only
+        `form` under any scheme, with nicknames. The issue's "exactly one teacher fits"."""
+        found: set[str] = set()
+        for user in self.users:
+            if user.role == Role.STUDENT or user.sourced_id.startswith("BOX-"):
+                continue
+            if user.email.partition("@")[2].lower() != domain.lower():
+                continue
+            if form in name_forms(user):
+                found.add(_person_id(user))
+        return found
+
+
+def _person_id(user: RosterUser) -> str:
+    return user.sourced_id.removeprefix("TCH_")
+
+
+def name_forms(user: RosterUser) -> set[str]:
+    givens = [fold(user.given_name.split()[0])]
+    givens += [fold(n) for n in NICKNAMES.get(user.given_name, [])]
+    family = fold(user.family_name)
+    parts = [fold(p) for p in user.family_name.replace("-", " ").split() if len(p) > 2]
+    middle = fold(user.middle_name)[:1]
+    forms: set[str] = set()
+    for f in {family, *parts}:
+        for i, g in enumerate(givens):
+            forms |= {g + f, f + g}
+            if i == 0:
+                forms |= {g[0] + f, f + g[0], g + f[0], g[0] + middle + f, g + middle + f}
+    return forms
+
+
+def letters_of(local: str) -> str:
+    return "".join(c for c in fold(local) if c.isalpha())
+
+
+# -- license rows ----------------------------------------------------------------------------
+
+CATEGORY_WEIGHTS: dict[str, float] = {
+    "exact": 40, "case": 4, "whitespace": 4, "plus": 2, "typo": 7, "domain": 3,
+    "alias_domain": 2, "scheme": 5, "nickname": 2, "middle": 1.5, "accents": 1,
+    "inactive_record": 1.5, "gmail": 0, "inactive": 2, "student": 2, "absent": 7,
+    "trap_initial": 2, "trap_sibling": 2, "trap_name": 2, "trap_family": 1.5,
+    "trap_cross_domain": 1, "foreign": 1,
+    "shared": 1, "malformed": 1, "personal": 1, "ambiguous": 1.5, "no_email": 1,
+}
+FIX_CATEGORIES = frozenset({
+    "case", "whitespace", "plus", "typo", "domain", "alias_domain", "scheme", "nickname",
+    "middle", "accents", "inactive_record", "gmail",
+})
+ABSENT_CATEGORIES = frozenset({
+    "absent", "trap_initial", "trap_sibling", "trap_name", "trap_family", "trap_cross_domain",
+    "foreign", "no_email",
+})
+KEYBOARD = {c: n for c, n in zip(
+    "qwertyuiopasdfghjklzxcvbnm",
+    ["wa", "qes", "wrd", "etf", "ryg", "tuh", "yij", "uok", "ipl", "ol", "qsz", "awdx", "sefc",
+     "drgv", "fthb", "gyjn", "hukm", "jil", "kop", "xa", "zsc", "xdv", "cfb", "vgn", "bhm", "nj"],
+    strict=True,
+)}
+
+
+class LicenseBuilder:
+    """Draws labelled license rows for one generated district."""
+
+    def __init__(self, gen: Generator) -> None:
+        self.gen = gen
+        self.rng = gen.rng
+        self.spec = gen.spec
+        self.addresses = {u.email.lower() for u in gen.users if u.email}
+        self.makers: dict[str, Callable[[], Row | None]] = {
+            name: getattr(self, f"_{name}") for name in CATEGORY_WEIGHTS
+        }
+
+    def rows(self, count: int) -> list[Row]:
+        weights = dict(CATEGORY_WEIGHTS)
+        if self.spec.domain == "gmail.com":
+            weights.update(gmail=6, scheme=0, nickname=0, middle=0, accents=0, personal=0,
+                           ambiguous=0, trap_name=0, trap_initial=0)
+        names, values = list(weights), list(weights.values())
+        rows: list[Row] = []
+        while len(rows) < count:
+            row = self.makers[self.rng.choices(names, values)[0]]()
+            if row is not None:
+                rows.append(row)
+        return mark_duplicates(self._with_repeats(rows))
+
+    def _with_repeats(self, rows: list[Row]) -> list[Row]:
+        """About 3% of rows repeat an earlier teacher (the same string or a case variant)."""
+        out = list(rows)
+        for row in rows:
+            if row.category == "exact" and self.rng.random() < 0.07:
+                again = replace(row, category="repeat")
+                if self.rng.random() < 0.5 and row.email != row.email.upper():
+                    again = replace(again, email=row.email.upper(), status="fix")
+                out.insert(self.rng.randrange(out.index(row) + 1, len(out) + 1), again)
+        return out
+
+    # -- helpers ----------------------------------------------------------------------------
+    def teacher(self, test: Callable[[RosterUser], bool] = lambda u: True) -> RosterUser | None:
+        fits = [u for u in self.gen.teachers if u.email and test(u)]
+        return self.rng.choice(fits) if fits else None
+
+    def fix(self, category: str, email: str, user: RosterUser) -> Row | None:
+        if email == user.email:
+            return None
+        return Row(email, category, "fix", user.email, _person_id(user))
+
+    def by_form(self, category: str, local: str, user: RosterUser) -> Row | None:
+        """A row typed as a name form: fix if only this person fits, ambiguous if several."""
+        domain = user.email.partition("@")[2]
+        roster_local = user.email.partition("@")[0].lower()
+        email = f"{local}@{domain.lower()}"
+        if local == roster_local or email in self.addresses:
+            return None  # the form is someone's real address: not this category
+        fits = self.gen.people_fitting(letters_of(local), domain)
+        if _person_id(user) not in fits:
+            return None
+        if len(fits) > 1:
+            return Row(email, category, "ambiguous", None, "")
+        has_digits = any(c.isdigit() for c in roster_local)
+        initial_form = letters_of(local) not in {
+            fold(user.given_name.split()[0]) + fold(user.family_name),
+            fold(user.family_name) + fold(user.given_name.split()[0]),
+        } and category == "scheme"
+        if has_digits and initial_form:
+            return None  # jsmith for jsmith2's owner: not a safe fix by the rules
+        return Row(email, category, "fix", user.email, _person_id(user))
+
+    def absent_address(self, person: Person, *, second: bool = False) -> str:
+        return self.gen.staff_address(person, second=second)
+
+    # -- categories -------------------------------------------------------------------------
+    def _exact(self) -> Row | None:
+        user = self.teacher()
+        return None if user is None else Row(user.email, "exact", "exact", user.email,
+                                             _person_id(user))
+
+    def _case(self) -> Row | None:
+        user = self.teacher()
+        if user is None:
+            return None
+        local, _, domain = user.email.partition("@")
+        variant = self.rng.choice([
+            user.email.upper(), user.email.lower(), local.capitalize() + "@" + domain,
+            local.title() + "@" + domain.upper(),
+        ])
+        return self.fix("case", variant, user)
+
+    def _whitespace(self) -> Row | None:
+        user = self.teacher()
+        if user is None:
+            return None
+        local, _, domain = user.email.partition("@")
+        variant = self.rng.choice([
+            user.email + " ", " " + user.email, user.email + "\u00a0", f"{local}\u200b@{domain}",
+            "\t" + user.email, user.email + "\ufeff", f"{local[:2]}\u200b{local[2:]}@{domain}",
+            f"{local} @ {domain}",
+        ])
+        return self.fix("whitespace", variant, user)
+
+    def _plus(self) -> Row | None:
+        user = self.teacher()
+        if user is None:
+            return None
+        local, _, domain = user.email.partition("@")
+        tag = self.rng.choice(["pivot", "science", "pi", "class1"])
+        return self.fix("plus", f"{local}+{tag}@{domain}", user)
+
+    def _typo(self) -> Row | None:
+        user = self.teacher(lambda u: len(u.email.partition("@")[0]) >= 4)
+        if user is None:
+            return None
+        local, _, domain = user.email.partition("@")
+        typed = typo(self.rng, local.lower())
+        if len(local) >= 12 and self.rng.random() < 0.25:
+            typed = typo(self.rng, typed)
+        email = f"{typed}@{domain}"
+        if typed == local.lower() or email.lower() in self.addresses:
+            return None
+        return self.fix("typo", email, user)
+
+    def _domain(self) -> Row | None:
+        user = self.teacher(lambda u: u.email.partition("@")[2].lower() != "gmail.com")
+        if user is None:
+            return None
+        local, _, domain = user.email.partition("@")
+        name, _, tld = domain.lower().rpartition(".")
+        options = [
+            f"{name}.{tld[0]}{tld[2]}{tld[1]}" if len(tld) == 3 else "",
+            f"{name}.{'com' if tld != 'com' else 'org'}", name, f"{name}{name[-1]}.{tld}",
+        ]
+        if len(name) >= 6:
+            options += [f"{name[:3]}{name[4:]}.{tld}",
+                        f"{name[:2]}{name[3]}{name[2]}{name[4:]}.{tld}"]
+        typed = self.rng.choice([o for o in options if o])
+        return self.fix("domain", f"{local}@{typed}", user)
+
+    def _alias_domain(self) -> Row | None:
+        if not self.spec.alias:
+            return None
+        user = self.teacher(lambda u: u.email.lower().endswith("@" + self.spec.domain))
+        if user is None:
+            return None
+        return self.fix("alias_domain", f"{user.email.partition('@')[0]}@{self.spec.alias}", user)
+
+    def _scheme(self) -> Row | None:
+        user = self.teacher(lambda u: not u.email.lower().endswith("@gmail.com"))
+        if user is None:
+            return None
+        own = self.spec.scheme if user.email.lower().endswith(self.spec.domain) else (
+            self.spec.second_scheme)
+        other = self.rng.choice([s for s in SCHEMES if s not in (own, "fmlast")])
+        person = Person(user.given_name, user.family_name, user.middle_name, user.sourced_id)
+        return self.by_form("scheme", local_for(other, person), user)
+
+    def _nickname(self) -> Row | None:
+        user = self.teacher(lambda u: u.given_name in NICKNAMES)
+        if user is None:
+            return None
+        nick = fold(self.rng.choice(NICKNAMES[user.given_name]))
+        family = fold(user.family_name)
+        local = self.rng.choice([f"{nick}.{family}", f"{nick}{family}", f"{nick}_{family}"])
+        return self.by_form("nickname", local, user)
+
+    def _middle(self) -> Row | None:
+        user = self.teacher(lambda u: bool(u.middle_name))
+        if user is None:
+            return None
+        g, m, f = (fold(user.given_name.split()[0]), fold(user.middle_name),
+                   fold(user.family_name))
+        local = self.rng.choice([f"{g}.{m[0]}.{f}", f"{g}{m[0]}{f}", f"{g}.{m}.{f}"])
+        return self.by_form("middle", local, user)
+
+    def _accents(self) -> Row | None:
+        user = self.teacher(lambda u: not (u.given_name + u.family_name).isascii())
+        if user is None:
+            return None
+        local, _, domain = user.email.partition("@")
+        given, family = user.given_name.split()[0].lower(), user.family_name.lower()
+        accented = local.lower()
+        for plain, fancy in ((fold(given), given), (fold(family), family)):
+            if plain != fancy and fancy.isalpha():
+                accented = accented.replace(plain, fancy)
+        return self.fix("accents", f"{accented}@{domain}", user) if not accented.isascii() else None
+
+    def _inactive_record(self) -> Row | None:
+        if not self.gen.moved:
+            return None
+        old, new = self.rng.choice(self.gen.moved)
+        return Row(old.email, "inactive_record", "fix", new.email, _person_id(new))
+
+    def _gmail(self) -> Row | None:
+        user = self.teacher()
+        if user is None:
+            return None
+        local, _, _ = user.email.partition("@")
+        undotted = local.replace(".", "")
+        cut = self.rng.randrange(1, len(undotted))
+        variant = self.rng.choice([
+            f"{undotted}@gmail.com", f"{undotted[:cut]}.{undotted[cut:]}@gmail.com",
+            f"{local}@googlemail.com",
+        ])
+        return self.fix("gmail", variant, user)
+
+    def _inactive(self) -> Row | None:
+        if not self.gen.inactive_only:
+            return None
+        user = self.rng.choice(self.gen.inactive_only)
+        return Row(user.email, "inactive", "inactive", None, _person_id(user))
+
+    def _student(self) -> Row | None:
+        active = [s for s in self.gen.students if s.status == "active"]
+        if not active:
+            return None
+        student = self.rng.choice(active)
+        email = student.email if self.rng.random() < 0.7 else student.email.upper()
+        return Row(email, "student", "student", None, _person_id(student))
+
+    def _absent(self) -> Row | None:
+        if not self.gen.absent:
+            return None
+        person, email = self.rng.choice(self.gen.absent)
+        return Row(email, "absent", "not_found")
+
+    def _trap_initial(self) -> Row | None:
+        if self.spec.scheme not in ("flast", "lastf", "firstl", "f.last", "fmlast"):
+            return None
+        user = self.teacher(lambda u: u.email.lower().endswith("@" + self.spec.domain))
+        if user is None:
+            return None
+        initial = user.given_name[0]
+        given = self.rng.choice([g for g in GIVEN_POOL if g[0] != initial])
+        return self._absent_row("trap_initial", self.gen.person(given, user.family_name))
+
+    def _trap_sibling(self) -> Row | None:
+        siblings = [u for u in self.gen.teachers
+                    if u.email and u.email.partition("@")[0][-1:].isdigit()]
+        if not siblings:
+            return None
+        user = self.rng.choice(siblings)
+        given = self.rng.choice([g for g in GIVEN_POOL if g[0] == user.given_name[0]])
+        second = user.email.lower().partition("@")[2] == self.spec.second_domain
+        return self._absent_row("trap_sibling", self.gen.person(given, user.family_name),
+                                second=second)
+
+    def _trap_name(self) -> Row | None:
+        near = dict(NEAR_NAMES)
+        user = self.teacher(lambda u: u.given_name in near)
+        if user is None:
+            return None
+        second = user.email.lower().partition("@")[2] == self.spec.second_domain
+        person = self.gen.person(near[user.given_name], user.family_name)
+        return self._absent_row("trap_name", person, second=second)
+
+    def _trap_family(self) -> Row | None:
+        """Mark Gill is not Mark Hill: an absent teacher whose surname is one letter away."""
+        user = self.teacher(lambda u: u.email.lower().endswith("@" + self.spec.domain))
+        if user is None:
+            return None
+        family = fold(user.family_name)
+        near = [f for f in FAMILY_POOL if f.isalpha() and _one_edit(fold(f), family)]
+        if not near:
+            return None
+        person = self.gen.person(user.given_name, self.rng.choice(near))
+        return self._absent_row("trap_family", person)
+
+    def _trap_cross_domain(self) -> Row | None:
+        if not self.spec.second_domain:
+            return None
+        user = self.teacher()
+        if user is None:
+            return None
+        local, _, domain = user.email.lower().partition("@")
+        other = self.spec.second_domain if domain == self.spec.domain else self.spec.domain
+        email = self.gen.boxes.allocate(local, other)
+        if email != f"{local}@{other}":
+            return None
+        return Row(email, "trap_cross_domain", "not_found")
+
+    def _foreign(self) -> Row | None:
+        person = self.gen.person()
+        domain = self.rng.choice(["westfield.k12.nj.us", "harborview.org", "summitacademy.edu"])
+        scheme = self.rng.choice(SCHEMES)
+        return Row(f"{local_for(scheme, person)}@{domain}", "foreign", "not_found")
+
+    def _absent_row(self, category: str, person: Person, *, second: bool = False) -> Row:
+        email = self.absent_address(person, second=second)
+        return Row(email, category, "not_found")
+
+    def _shared(self) -> Row | None:
+        if self.rng.random() < 0.5 and self.gen.mailboxes:
+            box = self.rng.choice(self.gen.mailboxes)
+            return Row(box.email, "shared", "exact", box.email, box.sourced_id)
+        word = self.rng.choice(["principal", "nurse", "registrar", "frontoffice", "media"])
+        email = f"{word}@{self.spec.domain}"
+        return None if email in self.addresses else Row(email, "shared", "not_found")
+
+    def _malformed(self) -> Row | None:
+        user = self.teacher()
+        if user is None:
+            return None
+        local, _, domain = user.email.partition("@")
+        other = self.teacher() or user
+        email = self.rng.choice([
+            f"{local} {domain}", "", f"{local}@@{domain}", f"{user.email}; {other.email}",
+            f"{local}.{domain}", "   ",
+        ])
+        return Row(email, "malformed", "not_found")
+
+    def _personal(self) -> Row | None:
+        user = self.teacher(lambda u: not u.email.lower().endswith("@gmail.com"))
+        if user is None:
+            return None
+        provider = self.rng.choice(["gmail.com", "yahoo.com", "outlook.com", "icloud.com"])
+        local = f"{fold(user.given_name.split()[0])}.{fold(user.family_name)}"
+        return Row(f"{local}{self.rng.randrange(1, 99)}@{provider}", "personal", "not_found")
+
+    def _ambiguous(self) -> Row | None:
+        """An initial form that fits two staff: john.smith and jane.smith for "jsmith"."""
+        staff = [u for u in self.gen.teachers if u.email.lower().endswith("@" + self.spec.domain)]
+        groups: dict[str, list[RosterUser]] = {}
+        for user in staff:
+            key = fold(user.given_name)[:1] + fold(user.family_name)
+            groups.setdefault(key, []).append(user)
+        pairs = [g for g in groups.values() if len(g) > 1]
+        if not pairs:
+            return None
+        user = self.rng.choice(self.rng.choice(pairs))
+        form = self.rng.choice([s for s in INITIAL_SCHEMES[:1] + ("f.last",)])
+        person = Person(user.given_name, user.family_name, user.middle_name, user.sourced_id)
+        row = self.by_form("ambiguous", local_for(form, person), user)
+        return row if row is not None and row.status == "ambiguous" else None
+
+    def _no_email(self) -> Row | None:
+        if not self.gen.no_email:
+            return None
+        _user, email = self.rng.choice(self.gen.no_email)
+        return Row(email, "no_email", "not_found")
+
+
+def typo(rng: random.Random, local: str) -> str:
+    """One realistic keyboard slip away from position 0 and from digits and separators."""
+    spots = [i for i in range(1, len(local)) if local[i].isalpha()]
+    if not spots:
+        return local
+    i = rng.choice(spots)
+    op = rng.choice(["swap", "drop", "double", "near"])
+    if op == "swap" and i + 1 < len(local) and local[i + 1].isalpha():
+        return local[:i] + local[i + 1] + local[i] + local[i + 2 :]
+    if op == "drop":
+        return local[:i] + local[i + 1 :]
+    if op == "double":
+        return local[:i] + local[i] + local[i:]
+    near = KEYBOARD.get(local[i], "")
+    return local[:i] + rng.choice(near) + local[i + 1 :] if near else local
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Exactly one substitution, insertion, deletion or adjacent swap apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        swap = len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and (
+            a[diffs[1]] == b[diffs[0]])
+        return len(diffs) == 1 or swap
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def mark_duplicates(rows: list[Row]) -> list[Row]:
+    """Later rows for the person (or unknown address) of an earlier row are duplicates."""
+    seen: set[str] = set()
+    out: list[Row] = []
+    for row in rows:
+        if row.status in ("exact", "fix", "inactive", "student") and row.person:
+            identity = row.person
+        elif row.status == "not_found" and row.category != "malformed":
+            identity = "".join(row.email.split()).lower()
+        else:
+            identity = ""
+        out.append(replace(row, duplicate=bool(identity) and identity in seen))
+        if identity:
+            seen.add(identity)
+    return out
+
+
+# -- districts ---------------------------------------------------------------------------------
+
+def district_specs(rng: random.Random, *, scale: float = 1.0) -> list[Spec]:
+    def n(low: int, high: int) -> int:
+        return max(1, int(rng.randint(low, high) * scale))
+
+    return [
+        Spec("lincoln", "lincolnusd.org", "flast", n(200, 320), n(2000, 3500),
+             "students.lincolnusd.org", "id", alias="lincoln.k12.ca.us", username="local"),
+        Spec("riverside", "rcschools.net", "first.last", n(250, 400), n(2500, 3500),
+             "rcschools.net", "first.last.yy", username="ad", hyphen="keep"),
+        Spec("maple", "mapleisd.org", "lastf", n(150, 250), n(1500, 2500), "", "same",
+             alias="maple.k12.tx.us", hyphen="first"),
+        Spec("union", "hsd.org", "first.last", n(200, 300), n(2000, 3000), "students.hsd.org",
+             "id", second_domain="esd.org", second_scheme="first.last", mixed_case=True),
+        Spec("oak", "oakvalley.k12.ca.us", "fmlast", n(150, 250), n(1500, 2500),
+             "student.oakvalley.k12.ca.us", "id", alias="ovusd.org", username="id"),
+        Spec("stmary", "gmail.com", "first.last", n(40, 60), n(200, 400), "stmarys.org", "id",
+             suffix=".stm"),
+        Spec("pine", "pineridge.org", "firstl", n(100, 180), n(1000, 2000), "pineridge.org",
+             "first.last.yy", username="local"),
+        Spec("cedar", "cedarschools.org", "first_last", n(100, 150), n(1000, 1500),
+             "stu.cedarschools.org", "id", hyphen="first"),
+    ]
+
+
+def make_district(rng: random.Random, spec: Spec, *, rows: int) -> District:
+    gen = Generator(rng, spec)
+    gen.build_roster()
+    return District(spec, gen.users, LicenseBuilder(gen).rows(rows))
+
+
+def make_dataset(seed: int, *, scale: float = 1.0) -> list[District]:
+    """All districts for one seed; license rows ~ half the staff of each district."""
+    rng = random.Random(seed)
+    return [make_district(rng, spec, rows=max(20, spec.staff // 2))
+            for spec in district_specs(rng, scale=scale)]

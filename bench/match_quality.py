@@ -1,0 +1,286 @@
+"""Benchmark for checks.matching: quality on labelled generated districts, then speed.
+
+    .venv/bin/python bench/match_quality.py            # held-out seeds, full speed section
+    .venv/bin/python bench/match_quality.py --quick    # fewer seeds, 25k roster only
+    .venv/bin/python bench/match_quality.py --seeds 1 2 3 --json
+
+Quality: the matcher and a naive baseline (exact, else rapidfuzz `extractOne` with
+`fuzz.ratio` on whole emails, cutoff 90) are scored on the same rows. The seeds printed by
+default (HELD_OUT) were never used while tuning the matcher; tuning used TUNING seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from match_data import (  # noqa: E402
+    ABSENT_CATEGORIES,
+    FIX_CATEGORIES,
+    District,
+    Generator,
+    LicenseBuilder,
+    Row,
+    Spec,
+    make_dataset,
+)
+from rapidfuzz import fuzz, process  # noqa: E402
+
+from checks.matching import Kind, MatchResult, MatchStatus, RosterIndex  # noqa: E402
+from checks.models import RosterUser  # noqa: E402
+
+TUNING = (1, 2, 3, 4, 5)
+HELD_OUT = (101, 102, 103, 104, 105, 106, 107, 108, 109, 110)
+BASELINE_CUTOFF = 90.0
+TARGETS = {
+    "exact_accuracy": (">=", 1.0), "fix_precision": (">=", 0.99), "fix_recall": (">=", 0.93),
+    "wrong_confident_per_row": ("<=", 0.01), "false_alarms_absent": ("<=", 0.03),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a matcher said about one row, reduced to what we score."""
+
+    status: str
+    suggestion: str | None
+    duplicate: bool = False
+
+
+Matcher = Callable[[Sequence[str], Sequence[RosterUser]], list[Verdict]]
+
+
+def run_matcher(emails: Sequence[str], users: Sequence[RosterUser]) -> list[Verdict]:
+    results: list[MatchResult] = RosterIndex.build(users).match(emails)
+    return [Verdict(str(r.status), r.suggestion, r.kind == Kind.DUPLICATE) for r in results]
+
+
+def run_baseline(emails: Sequence[str], users: Sequence[RosterUser]) -> list[Verdict]:
+    """Exact on active staff, else the best whole-email `fuzz.ratio` above the cutoff."""
+    staff = sorted({u.email for u in users if u.is_staff and u.active and u.email})
+    known = set(staff)
+    out: list[Verdict] = []
+    for email in emails:
+        if email in known:
+            out.append(Verdict("exact", email))
+            continue
+        best = process.extractOne(email, staff, scorer=fuzz.ratio, score_cutoff=BASELINE_CUTOFF)
+        out.append(Verdict("fix", best[0]) if best else Verdict("not_found", None))
+    return out
+
+
+def row_correct(row: Row, got: Verdict) -> bool:
+    if got.status != row.status:
+        return False
+    return row.status not in ("fix", "exact") or got.suggestion == row.suggestion
+
+
+def score(rows: Sequence[Row], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    pairs = list(zip(rows, verdicts, strict=True))
+    exact_rows = [(r, v) for r, v in pairs if r.status == "exact"]
+    fix_rows = [(r, v) for r, v in pairs if r.status == "fix"]
+    said_fix = [(r, v) for r, v in pairs if v.status == "fix"]
+    absent = [(r, v) for r, v in pairs if r.category in ABSENT_CATEGORIES]
+    wrong_confident = [
+        (r, v) for r, v in pairs
+        if v.status in ("fix", "exact") and not (r.status == v.status
+                                                 and r.suggestion == v.suggestion)
+    ]
+    dup_rows = [(r, v) for r, v in pairs if r.duplicate]
+    return {
+        "rows": len(pairs),
+        "exact_accuracy": _ratio(sum(row_correct(r, v) for r, v in exact_rows), len(exact_rows)),
+        "fix_precision": _ratio(sum(r.status == "fix" and v.suggestion == r.suggestion
+                                    for r, v in said_fix), len(said_fix)),
+        "fix_recall": _ratio(sum(row_correct(r, v) for r, v in fix_rows), len(fix_rows)),
+        "wrong_confident_per_row": _ratio(len(wrong_confident), len(pairs)),
+        "false_alarms_absent": _ratio(sum(v.status in ("fix", "exact") for _, v in absent),
+                                      len(absent)),
+        "row_accuracy": _ratio(sum(row_correct(r, v) for r, v in pairs), len(pairs)),
+        "duplicates_flagged": _ratio(sum(v.duplicate for _, v in dup_rows), len(dup_rows)),
+    }
+
+
+def _ratio(hits: int, total: int) -> float:
+    return hits / total if total else 1.0
+
+
+def per_category(rows: Sequence[Row], verdicts: Sequence[Verdict]) -> dict[str, list[int]]:
+    table: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row, got in zip(rows, verdicts, strict=True):
+        table[row.category][0] += row_correct(row, got)
+        table[row.category][1] += 1
+    return dict(sorted(table.items()))
+
+
+def quality(seeds: Sequence[int], *, show_misses: int = 0) -> dict[str, Any]:
+    rows: list[Row] = []
+    mine: list[Verdict] = []
+    naive: list[Verdict] = []
+    for seed in seeds:
+        for district in make_dataset(seed):
+            emails = [r.email for r in district.rows]
+            rows += district.rows
+            mine += run_matcher(emails, district.users)
+            naive += run_baseline(emails, district.users)
+            if show_misses:
+                _print_misses(district, show_misses)
+    return {
+        "seeds": list(seeds),
+        "matcher": score(rows, mine),
+        "baseline": score(rows, naive),
+        "categories": {
+            name: {"rows": n, "matcher": ok, "baseline": base_ok}
+            for (name, (ok, n)), (_, (base_ok, _)) in zip(
+                per_category(rows, mine).items(), per_category(rows, naive).items(), strict=True
+            )
+        },
+    }
+
+
+def _print_misses(district: District, limit: int) -> None:
+    results = RosterIndex.build(district.users).match([r.email for r in district.rows])
+    shown = 0
+    for row, result in zip(district.rows, results, strict=True):
+        got = Verdict(str(result.status), result.suggestion)
+        if not row_correct(row, got) and shown < limit:
+            shown += 1
+            print(f"  MISS {district.spec.name:9} {row.category:17} {row.email!r} want "
+                  f"{row.status}/{row.suggestion} got {result.status}/{result.suggestion} "
+                  f"[{result.kind}] {result.note[:150]}")
+
+
+# -- speed -------------------------------------------------------------------------------------
+
+def big_roster(size: int, seed: int = 7) -> tuple[list[RosterUser], list[str]]:
+    """A roster of `size` users (about 10% staff) over four districts' domains, and 2,000
+    license emails drawn like the labelled rows (exact, repairs, absent, traps)."""
+    rng = random.Random(seed)
+    specs = [
+        Spec("lincoln", "lincolnusd.org", "flast", size // 40, size // 4 - size // 40,
+             "students.lincolnusd.org", "id", alias="lincoln.k12.ca.us", username="local"),
+        Spec("riverside", "rcschools.net", "first.last", size // 40, size // 4 - size // 40,
+             "rcschools.net", "first.last.yy", username="ad"),
+        Spec("maple", "mapleisd.org", "lastf", size // 40, size // 4 - size // 40, "", "same"),
+        Spec("union", "hsd.org", "first.last", size // 40, size // 4 - size // 40,
+             "students.hsd.org", "id", second_domain="esd.org", second_scheme="first.last"),
+    ]
+    users: list[RosterUser] = []
+    emails: list[str] = []
+    for spec in specs:
+        gen = Generator(rng, spec)
+        gen.build_roster()
+        users += gen.users
+        emails += [r.email for r in LicenseBuilder(gen).rows(500)]
+    # One district object: a single tenant with several schools' domains.
+    return users, emails
+
+
+def speed(sizes: Sequence[int]) -> list[dict[str, Any]]:
+    out = []
+    for size in sizes:
+        users, emails = big_roster(size)
+        gc.collect()
+        started = time.perf_counter()
+        index = RosterIndex.build(users)
+        built = time.perf_counter()
+        index.match(emails)
+        matched = time.perf_counter()
+        del index
+        gc.collect()
+        tracemalloc.start()
+        index = RosterIndex.build(users)
+        retained, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        out.append({
+            "roster_users": len(users), "staff": sum(u.is_staff for u in users),
+            "license_emails": len(emails), "build_s": round(built - started, 3),
+            "match_s": round(matched - built, 3),
+            "index_mb": round(retained / 2**20, 1), "build_peak_mb": round(peak / 2**20, 1),
+            "index_bytes_per_user": round(retained / len(users)),
+            "rss_mb": round(_rss_mb(), 1),
+        })
+        del index, users
+        gc.collect()
+    return out
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- report ------------------------------------------------------------------------------------
+
+def print_report(report: dict[str, Any]) -> None:
+    q = report["quality"]
+    print(f"Quality on seeds {q['seeds']} ({q['matcher']['rows']} license rows)")
+    print(f"{'metric':26} {'matcher':>9} {'baseline':>9}   target")
+    for name in ("exact_accuracy", "fix_precision", "fix_recall", "wrong_confident_per_row",
+                 "false_alarms_absent", "row_accuracy", "duplicates_flagged"):
+        op, goal = TARGETS.get(name, ("", None))
+        target = f"{op} {goal}" if goal is not None else ""
+        mark = ""
+        if goal is not None:
+            ok = q["matcher"][name] >= goal if op == ">=" else q["matcher"][name] <= goal
+            mark = "ok" if ok else "MISSED"
+        print(f"{name:26} {q['matcher'][name]:9.4f} {q['baseline'][name]:9.4f}   "
+              f"{target:8} {mark}")
+    print("\nper category (rows right / rows):")
+    for name, c in q["categories"].items():
+        tag = "fix" if name in FIX_CATEGORIES else ("absent" if name in ABSENT_CATEGORIES else "")
+        print(f"  {name:18} {tag:6} matcher {c['matcher']:5}/{c['rows']:<5} "
+              f"baseline {c['baseline']:5}/{c['rows']:<5}")
+    if report.get("speed"):
+        print("\nSpeed (one core; 2,000 license emails):")
+        print(f"{'roster':>8} {'staff':>6} {'build s':>8} {'match s':>8} {'index MB':>9} "
+              f"{'peak MB':>8} {'B/user':>7} {'RSS MB':>7}")
+        for s in report["speed"]:
+            print(f"{s['roster_users']:8} {s['staff']:6} {s['build_s']:8.3f} {s['match_s']:8.3f} "
+                  f"{s['index_mb']:9.1f} {s['build_peak_mb']:8.1f} "
+                  f"{s['index_bytes_per_user']:7} {s['rss_mb']:7.1f}")
+    print(f"\nbench runtime {report['runtime_s']:.1f} s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", help="dataset seeds (default: held-out)")
+    parser.add_argument("--tune", action="store_true", help="use the tuning seeds")
+    parser.add_argument("--quick", action="store_true", help="3 seeds, 25k-user speed run")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--misses", type=int, default=0, help="print up to N misses/district")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    seeds = args.seeds or (TUNING if args.tune else HELD_OUT)
+    if args.quick and not args.seeds:
+        seeds = seeds[:3]
+    report: dict[str, Any] = {"quality": quality(seeds, show_misses=args.misses)}
+    if not args.no_speed:
+        report["speed"] = speed([25_000] if args.quick else [25_000, 50_000, 100_000])
+    report["runtime_s"] = round(time.perf_counter() - started, 1)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_report(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
