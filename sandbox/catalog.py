@@ -211,18 +211,20 @@ class DistrictCatalog:
         """The classes a user is enrolled in (any role)."""
         links: dict[str, set[str]] = self._once("classes_by_user", lambda: _group(
             (e.user_id, e.class_id) for e in self.district.roster.enrollments))
-        wanted = links.get(user_id, set())
-        classes = self.classes()
-        return classes.subset(i for i, c in enumerate(classes.records) if c.sourced_id in wanted)
+        return self._pick("classes", self.classes(), links.get(user_id, set()))
 
     def members_of(self, class_id: str, role: Role) -> Collection[RosterUser]:
         """The users enrolled in a class with the given role."""
         links: dict[str, set[str]] = self._once("users_by_class", lambda: _group(
             (f"{e.class_id}\n{e.role.value}", e.user_id)
             for e in self.district.roster.enrollments))
-        wanted = links.get(f"{class_id}\n{role.value}", set())
-        users = self.users()
-        return users.subset(i for i, u in enumerate(users.records) if u.sourced_id in wanted)
+        return self._pick("users", self.users(), links.get(f"{class_id}\n{role.value}", set()))
+
+    def _pick(self, name: str, collection: Collection[R], sourced_ids: Iterable[str]
+              ) -> Collection[R]:
+        """The records with these sourcedIds, in collection order (index lookups, no scan)."""
+        found = (self.position(name, collection, sourced_id) for sourced_id in sourced_ids)
+        return collection.subset(sorted(p for p in found if p is not None))
 
 
 def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
