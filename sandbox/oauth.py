@@ -68,7 +68,11 @@ class OAuthVerifier:
         if secret is None:
             raise OAuthRejected(f"unknown consumer key {key!r}")
         stamp = self._check_timestamp(oauth["oauth_timestamp"])
-        expected = _sign(method, uri, [p for p in params if p[0] != "oauth_signature"], secret)
+        try:
+            expected = _sign(method, uri, [p for p in params if p[0] != "oauth_signature"],
+                             secret)
+        except ValueError as exc:  # e.g. no Host header to build the base string URI from
+            raise OAuthRejected(f"cannot rebuild the signature base string: {exc}") from exc
         if not hmac.compare_digest(expected.encode(), oauth["oauth_signature"].encode()):
             raise OAuthRejected("signature does not match")
         self._use_nonce(key, oauth["oauth_nonce"], stamp)

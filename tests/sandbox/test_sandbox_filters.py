@@ -106,3 +106,11 @@ def test_nonce_memory_is_pruned() -> None:
         verifier._nonces[("key", f"old{i}")] = 1_000_000 - 2_000
     assert _verify(verifier, _signed("fresh", 1_000_000)) == "key"
     assert len(verifier._nonces) == 1
+
+
+def test_verifier_needs_a_host() -> None:
+    verifier = OAuthVerifier(_Clock(1_000_000))
+    with pytest.raises(OAuthRejected, match="base string"):
+        verifier.verify(method="GET", uri="http:///d/users", query="limit=5",
+                        authorization=_signed("h", 1_000_000),
+                        secret_for=lambda key: "secret")
