@@ -53,8 +53,6 @@ def resolve_domain(index: RosterIndex, address: Address) -> DomainResolution:
 
 def is_domain_typo(typed: str, known: str) -> bool:
     """One edit (two for long domains), a swapped TLD (`.com` for `.org`), or a missing TLD."""
-    if known in WEBMAIL_DOMAINS and typed.rpartition(".")[0] != known.rpartition(".")[0]:
-        return False  # "gmal.com" may mean gmail.com, but "lincolnusd.com" never means it
     limit = 2 if len(known) >= 16 else 1
     if OSA.distance(typed, known, score_cutoff=limit) <= limit:
         return True

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from checks.matching import notes
 from checks.matching.domains import DomainResolution
 from checks.matching.fuzzy import Hit, name_candidates
-from checks.matching.names import Level, letters, person_key
+from checks.matching.names import letters, person_key
 from checks.matching.normalize import Address, display
 from checks.matching.results import Candidate, Kind, MatchResult, MatchStatus
 from checks.models import RosterUser
@@ -178,6 +178,6 @@ def _no_email_teacher(index: RosterIndex, address: Address) -> RosterUser | None
     found = set()
     for p in name_candidates(index, core, ""):
         form = index.forms(p).get(core)
-        if form is not None and form.level <= Level.NICKNAME and index.users[p].active:
+        if form is not None and index.users[p].active:
             found.add(p)
     return index.users[found.pop()] if len(found) == 1 else None

@@ -1,0 +1,53 @@
+"""The examples in issue 3's text, on a roster of exactly the people it names."""
+
+from __future__ import annotations
+
+from checks.matching import MatchStatus, match_emails
+from checks.models import Role, RosterUser
+
+
+def teacher(sid: str, given: str, family: str, email: str) -> RosterUser:
+    return RosterUser(sid, Role.TEACHER, "active", True, given, family, "", email)
+
+
+JOHN = teacher("1", "John", "Smith", "jsmith@lincolnusd.org")
+JANE = teacher("2", "Jane", "Smith", "jsmith2@lincolnusd.org")
+MARY = teacher("3", "Mary", "Johnson", "mjohnson@lincolnusd.org")
+OTHER = teacher("4", "Ben", "Ruiz", "bruiz@lincolnusd.org")
+
+
+def test_jsmtih_is_a_typo_of_jsmith() -> None:
+    [result] = match_emails(["jsmtih@lincolnusd.org"], [JOHN, MARY, OTHER])
+    assert (result.status, result.suggestion, result.kind) == (
+        MatchStatus.FIX, "jsmith@lincolnusd.org", "typo")
+
+
+def test_kjohnson_is_not_mjohnson() -> None:
+    [result] = match_emails(["kjohnson@lincolnusd.org"], [JOHN, MARY, OTHER])
+    assert result.status is MatchStatus.NOT_FOUND and result.suggestion is None
+
+
+def test_jsmith2_is_not_jsmith_either_way() -> None:
+    [second] = match_emails(["jsmith2@lincolnusd.org"], [JOHN, MARY, OTHER])
+    [first] = match_emails(["jsmith@lincolnusd.org"], [JANE, MARY, OTHER])
+    assert second.status is MatchStatus.NOT_FOUND and second.suggestion is None
+    assert first.status is MatchStatus.NOT_FOUND and first.suggestion is None
+
+
+def test_old_domain_is_an_alias_fix() -> None:
+    [result] = match_emails(["jsmith@lincoln.k12.ca.us"], [JOHN, JANE, MARY, OTHER])
+    assert (result.status, result.suggestion, result.kind) == (
+        MatchStatus.FIX, "jsmith@lincolnusd.org", "alias_domain")
+    assert "lincoln.k12.ca.us" in result.note
+
+
+def test_results_come_back_in_input_order_one_per_email() -> None:
+    emails = ["zz@x.org", "jsmith@lincolnusd.org", "", "MJohnson@lincolnusd.org"]
+    results = match_emails(emails, [JOHN, JANE, MARY, OTHER])
+    assert [r.license_email for r in results] == emails
+    assert [str(r.status) for r in results] == ["not_found", "exact", "not_found", "fix"]
+
+
+def test_a_roster_given_as_a_generator_is_read_once() -> None:
+    results = match_emails(["jsmith@lincolnusd.org"], (u for u in [JOHN, MARY]))
+    assert results[0].status is MatchStatus.EXACT
