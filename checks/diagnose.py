@@ -125,6 +125,15 @@ class Diagnoser:
             tuple(applications), roster,
         )
 
+    def connection(self, license_id: str) -> tuple[License, CheckResult]:
+        """Step 1 alone: only `/applications` is read."""
+        license = self.licenses.get(license_id)
+        try:
+            applications = self.classlink.applications()
+        except ClassLinkError as exc:
+            return license, check_connection(license, None, error=describe_classlink_error(exc))
+        return license, check_connection(license, applications)
+
     def teacher_report(self, license_id: str, email: str) -> TeacherReport | None:
         """The per-teacher report within one license's districts; None when not sent."""
         license = self.licenses.get(license_id)

@@ -32,7 +32,8 @@ def print_diagnosis(console: Console, diagnosis: Diagnosis) -> None:
 
 
 def print_step(console: Console, step: CheckResult) -> None:
-    console.print(f"  {badge(step.status)} Step {step.step}: {STEP_TITLES.get(step.step, step.name)}")
+    title = STEP_TITLES.get(step.step, step.name)
+    console.print(f"  {badge(step.status)} Step {step.step}: {title}")
     for finding in step.findings:
         if finding.status is Status.PASS and step.step == 2:
             continue  # exact emails are counted below, not listed one by one
@@ -41,7 +42,8 @@ def print_step(console: Console, step: CheckResult) -> None:
         if examples:
             shown = ", ".join(str(e) for e in examples[:5])
             more = finding.data.get("count", len(examples)) - min(5, len(examples))
-            console.print(f"        [dim]{escape(shown)}{f' and {more} more' if more > 0 else ''}[/]")
+            tail = f" and {more} more" if more > 0 else ""
+            console.print(f"        [dim]{escape(shown)}{tail}[/]")
     if step.step == 2:
         exact = sum(1 for f in step.findings if f.code == "email_exact")
         if exact:

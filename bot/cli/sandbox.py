@@ -13,7 +13,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--world", type=Path, help="a world YAML file (default: the sample world)")
     parser.add_argument("--export", type=Path, metavar="DIR",
-                        help="write the sample world (world.yml, CSV bundles, licenses.yml) and exit")
+                        help="write the sample world (world.yml, bundles, licenses.yml) and exit")
     parser.set_defaults(handler=run)
 
 

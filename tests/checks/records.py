@@ -13,7 +13,7 @@ def user(uid: str, role: Role = Role.TEACHER, email: str | None = None, *, statu
 
 
 def app(app_id: str, tenant: str, *, enabled: bool = True, status: str = "Active") -> Application:
-    return Application(tenant_id=f"t-{app_id}", tenant_name=tenant, application_id="880",
+    return Application(tenant_id=f"t-{len(tenant)}", tenant_name=tenant, application_id="880",
                        oneroster_application_id=app_id, bearer="b", enabled=enabled,
                        tenant_status=status)
 

@@ -1,0 +1,101 @@
+"""The Bolt app factory. Nothing is built at import time; `create_app` wires everything."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+
+from bot import listeners
+from bot.identity import IdentityResolver
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.messenger import Messenger, SlackMessenger, web_client
+from bot.rendering import Renderer
+from bot.service import Deps, RosterService
+from bot.service.cache import DiagnosisCache
+from bot.service.channels import ChannelPrivacy
+from bot.settings import Settings
+from bot.store import Store, StoreError
+from checks.diagnose import Diagnoser
+
+log = logging.getLogger(__name__)
+WORKERS = 16  # lazy listeners run here; live checks block on ClassLink for seconds
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltApp:
+    app: App
+    service: RosterService
+    client: WebClient
+
+
+def create_app(
+    settings: Settings, *, diagnoser: Diagnoser, store: Store,
+    client: WebClient | None = None, kb: KnowledgeBase | None = None,
+    messenger: Messenger | None = None,
+) -> BuiltApp:
+    """The Bolt app with its listeners, over the given diagnoser and store."""
+    token = settings.require("slack_bot_token")
+    client = client or web_client(token, base_url=settings.slack_api_url)
+    service = build_service(settings, diagnoser=diagnoser, store=store, client=client, kb=kb,
+                            messenger=messenger)
+    app = App(
+        client=client, token=token, signing_secret=settings.slack_signing_secret or "unused",
+        token_verification_enabled=False, request_verification_enabled=bool(
+            settings.slack_signing_secret),
+        listener_executor=ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="rosterbot"),
+    )
+    app.middleware(deduplicate_events(store))
+    app.error(_log_error)
+    listeners.register(app, service)
+    return BuiltApp(app, service, client)
+
+
+def build_service(
+    settings: Settings, *, diagnoser: Diagnoser, store: Store, client: WebClient,
+    kb: KnowledgeBase | None = None, messenger: Messenger | None = None,
+) -> RosterService:
+    knowledge = kb or load_knowledge()
+    return RosterService(Deps(
+        diagnoser=diagnoser, store=store, kb=knowledge, renderer=Renderer.create(knowledge),
+        identity=IdentityResolver(client), messenger=messenger or SlackMessenger(client),
+        channels=ChannelPrivacy(client), cache=DiagnosisCache(),
+        action_key=action_key(settings), support_channel=settings.support_channel,
+        dialog_ttl_seconds=settings.dialog_ttl_seconds,
+    ))
+
+
+def action_key(settings: Settings) -> bytes:
+    """Button values are signed with a key derived from a secret only the app knows."""
+    secret = settings.slack_signing_secret or settings.slack_bot_token or ""
+    return hashlib.sha256(b"rosterbot-actions:" + secret.encode()).digest()
+
+
+def deduplicate_events(store: Store) -> Callable[..., Any]:
+    """Each Events API delivery is handled once across replicas: the first to claim its
+    event_id wins; Slack's retries and the other replicas get a quiet 200."""
+
+    def middleware(req: BoltRequest, resp: BoltResponse, next: Callable[[], Any]) -> Any:
+        body = req.body if isinstance(req.body, dict) else {}
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id:
+            try:
+                first = store.claim("slack_event", str(event_id))
+            except StoreError:
+                log.error("store unavailable; cannot deduplicate event %s", event_id)
+                first = True  # better a rare duplicate than a dropped event
+            if not first:
+                return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+        return next()
+
+    return middleware
+
+
+def _log_error(error: Exception, body: dict[str, Any]) -> None:
+    log.error("unhandled error for a %s request", body.get("type", "?"), exc_info=error)

@@ -1,0 +1,65 @@
+"""Thin Slack listeners: ack first, translate the payload, call one service method.
+
+The service runs in lazy listeners, after the ack, so a slow ClassLink never delays the ack.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot.listeners.payloads import (
+    action_origin,
+    action_value,
+    command_origin,
+    event_origin,
+    is_human_message,
+)
+from bot.service import RosterService
+
+log = logging.getLogger(__name__)
+COMMAND = "/roster"
+ACTION_IDS = re.compile(r"^rosterbot\.")
+EVENTS = ("app_mention", "message", "app_home_opened")
+
+
+def ack_now(ack: Ack) -> None:
+    ack()
+
+
+def register(app: App, service: RosterService) -> None:
+    def on_command(body: Mapping[str, Any]) -> None:
+        service.command(command_origin(body), str(body.get("text") or ""))
+
+    def on_action(body: Mapping[str, Any]) -> None:
+        service.action(action_origin(body), action_value(body))
+
+    def on_mention(event: Mapping[str, Any]) -> None:
+        service.mention(event_origin(event, "mention"), str(event.get("text") or ""))
+
+    def on_message(event: Mapping[str, Any], context: BoltContext) -> None:
+        if not is_human_message(event, context.bot_user_id):
+            return
+        origin = event_origin(event, "message")
+        if event.get("channel_type") == "im" and not event.get("thread_ts"):
+            service.mention(origin, str(event.get("text") or ""))
+        else:
+            service.message(origin, str(event.get("text") or ""))
+
+    def on_home(event: Mapping[str, Any]) -> None:
+        if event.get("tab", "home") == "home":
+            service.home_opened(str(event.get("user", "")))
+
+    lazy: list[tuple[Callable[..., Any], Callable[..., None]]] = [
+        (app.command(COMMAND), on_command),
+        (app.action(ACTION_IDS), on_action),
+        (app.event("app_mention"), on_mention),
+        (app.event("message"), on_message),
+        (app.event("app_home_opened"), on_home),
+    ]
+    for listener, work in lazy:
+        listener(ack=ack_now, lazy=[work])
