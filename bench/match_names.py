@@ -68,7 +68,8 @@ Okafor Adeyemi Nakamura Tanaka Suzuki Yamamoto Novak Kowalski Nowak Müller Schr
 MacDonald McKenzie Abernathy Fitzgerald Vanderbilt Castellanos Villanueva Ibarra Montoya Quintero
 """
 
-MIDDLE = "A B C D E F G H J K L M N P R S T W Ann Lee Marie James Lynn Michael Rose Jean Ray".split()
+MIDDLE = ("A B C D E F G H J K L M N P R S T W Ann Lee Marie James Lynn Michael Rose Jean "
+          "Ray").split()
 
 # Nicknames the license author may have used, formal -> short (the generator's own list).
 NICKNAMES = {

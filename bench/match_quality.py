@@ -19,7 +19,7 @@ import resource
 import sys
 import time
 import tracemalloc
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +39,7 @@ from match_data import (  # noqa: E402
 )
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from checks.matching import Kind, MatchResult, MatchStatus, RosterIndex  # noqa: E402
+from checks.matching import Kind, MatchResult, RosterIndex  # noqa: E402
 from checks.models import RosterUser  # noqa: E402
 
 TUNING = (1, 2, 3, 4, 5)

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.cli.output import UsageError
 from checks.classlink.parse import RecordError, parse_user
-from checks.matching import MatchResult, results_json, summarize
+from checks.matching import MatchResult, match_emails, results_json, summarize
 from checks.matching.normalize import display
 from checks.models import RosterUser
 
@@ -38,8 +38,6 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     emails = read_license(args.license)
     users = read_roster(args.roster)
-    from checks.matching import match_emails
-
     results = match_emails(emails, users)
     if args.json:
         print(json.dumps(results_json(results), indent=2, ensure_ascii=False))

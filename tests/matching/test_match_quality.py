@@ -1,0 +1,41 @@
+"""Regression: the benchmark's generator on one small seed still meets issue 3's targets.
+
+Only quality is asserted here (timing belongs to bench/match_quality.py, not to tests).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def test_generated_districts_meet_the_quality_targets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+    from match_data import make_dataset  # type: ignore[import-not-found,unused-ignore]
+    from match_quality import (  # type: ignore[import-not-found,unused-ignore]
+        run_baseline,
+        run_matcher,
+        score,
+    )
+
+    rows: list[Any] = []
+    mine: list[Any] = []
+    naive: list[Any] = []
+    for district in make_dataset(11, scale=0.5):
+        emails = [r.email for r in district.rows]
+        rows += district.rows
+        mine += run_matcher(emails, district.users)
+        naive += run_baseline(emails, district.users)
+    matcher, baseline = score(rows, mine), score(rows, naive)
+    assert matcher["rows"] >= 300
+    assert matcher["exact_accuracy"] == 1.0
+    assert matcher["fix_precision"] >= 0.99
+    assert matcher["fix_recall"] >= 0.93
+    assert matcher["wrong_confident_per_row"] <= 0.01
+    assert matcher["false_alarms_absent"] <= 0.03
+    # the naive baseline fails on the same rows, so the generator still has teeth
+    assert baseline["false_alarms_absent"] > 0.2 and baseline["fix_precision"] < 0.9
