@@ -26,6 +26,7 @@ LEVEL_CONFIDENCE = {
 }
 TYPO_CONFIDENCE = {1: 0.85, 2: 0.75}
 MIN_TYPO_LENGTH = 4
+_THREE_WORDS = frozenset({"g+mi+f", "g+m+f", "gi+mi+f", "f+gi+mi"})
 LONG_LOCAL = 12  # local parts this long may carry two edits
 
 
@@ -67,6 +68,8 @@ def name_hits(index: RosterIndex, address: Address, domain: str) -> list[Hit]:
             continue
         if form.level != Level.NICKNAME and (form.pattern, seps) in native:
             continue  # it looks like a real mailbox of someone ClassLink does not send
+        if seps and form.pattern in _THREE_WORDS and len(seps) != 2:
+            continue  # anna.morgan is not Ann A. Morgan: a written middle is its own word
         roster = index.address(position)
         roster_digits = local_digits(roster.local) if roster is not None else ""
         if digits and digits != roster_digits:

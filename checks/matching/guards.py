@@ -47,14 +47,8 @@ def segments(local: str, user: RosterUser) -> list[Segment]:
         elif not text.isalpha() or not text.isascii():
             found.append(Segment(start, run.end(), Piece.SEPARATOR))
         else:
-            cut = segment(text, pieces)
-            if cut is None:
-                found.append(Segment(start, run.end(), Piece.OPAQUE))
-            else:
-                found.extend(
-                    Segment(start + a, start + b, Piece.INITIAL if initial else Piece.NAME)
-                    for a, b, initial in cut
-                )
+            found.extend(Segment(start + a, start + b, Piece(kind))
+                         for a, b, kind in segment(text, pieces))
     return found
 
 

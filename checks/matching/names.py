@@ -192,20 +192,29 @@ def segment_pieces(user: RosterUser) -> dict[str, bool]:
     return pieces
 
 
-def segment(token: str, pieces: dict[str, bool]) -> list[tuple[int, int, bool]] | None:
-    """Cut `token` into the fewest name pieces: [(start, end, is_initial)], or None."""
-    best: list[list[tuple[int, int, bool]] | None] = [None] * (len(token) + 1)
-    best[len(token)] = []
+def segment(token: str, pieces: dict[str, bool]) -> list[tuple[int, int, str]]:
+    """Cut `token` into name pieces, leaving as few letters as possible unexplained:
+    [(start, end, "name" | "initial" | "opaque")]. `meganjohnsonstm` -> megan|johnson|stm."""
+    # best[i]: (unexplained letters, pieces, cut) for token[i:]
+    best: list[tuple[int, int, list[tuple[int, int, str]]]] = [(0, 0, [])] * (len(token) + 1)
     for start in range(len(token) - 1, -1, -1):
+        gap, count, rest = best[start + 1]
+        option = (gap + 1, count + 1, [(start, start + 1, "opaque"), *rest])
         for piece, initial in pieces.items():
-            rest = best[start + len(piece)] if token.startswith(piece, start) else None
-            if rest is None:
-                continue
-            option = [(start, start + len(piece), initial), *rest]
-            current = best[start]
-            if current is None or len(option) < len(current):
-                best[start] = option
-    return best[0]
+            if token.startswith(piece, start):
+                gap, count, rest = best[start + len(piece)]
+                kind = "initial" if initial else "name"
+                candidate = (gap, count + 1, [(start, start + len(piece), kind), *rest])
+                if candidate[:2] < option[:2]:
+                    option = candidate
+        best[start] = option
+    merged: list[tuple[int, int, str]] = []
+    for a, b, kind in best[0][2]:
+        if merged and kind == "opaque" and merged[-1][2] == "opaque":
+            merged[-1] = (merged[-1][0], b, "opaque")
+        else:
+            merged.append((a, b, kind))
+    return merged
 
 
 def is_shared_mailbox_local(local: str) -> bool:

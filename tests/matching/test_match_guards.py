@@ -50,3 +50,12 @@ def test_segments_cut_a_local_part_into_its_owners_names() -> None:
 def test_edit_region() -> None:
     assert edit_region("jsmtih", "jsmith") == (3, 5, 5)
     assert edit_region("jssmith", "jsmith") == (2, 2, 3)
+
+
+def test_segments_explain_as_much_of_an_address_as_they_can() -> None:
+    cut = segments("meganjohnsonstm", person("Megan", "Johnson"))
+    assert [(s.start, s.end, s.piece) for s in cut] == [  # "m" may be Megan's initial
+        (0, 5, Piece.NAME), (5, 12, Piece.NAME), (12, 14, Piece.OPAQUE), (14, 15, Piece.INITIAL)]
+    # so a surname inside a padded address still cannot turn into another surname
+    assert not same_person_typo("meganjohnstonstm", "meganjohnsonstm", person("Megan", "Johnson"),
+                                VOCAB)

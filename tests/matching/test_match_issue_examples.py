@@ -51,3 +51,13 @@ def test_results_come_back_in_input_order_one_per_email() -> None:
 def test_a_roster_given_as_a_generator_is_read_once() -> None:
     results = match_emails(["jsmith@lincolnusd.org"], (u for u in [JOHN, MARY]))
     assert results[0].status is MatchStatus.EXACT
+
+
+def test_a_written_middle_initial_is_its_own_word() -> None:
+    ann = RosterUser("5", Role.TEACHER, "active", True, "Ann", "Morgan", "A",
+                     "ann.morgan@rcschools.net")
+    other = teacher("6", "Zed", "Ray", "zed.ray@rcschools.net")
+    [anna, middle] = match_emails(["anna.morgan@rcschools.net", "ann.a.morgan@rcschools.net"],
+                                  [ann, other])
+    assert anna.status is MatchStatus.NOT_FOUND
+    assert (middle.status, middle.suggestion) == (MatchStatus.FIX, "ann.morgan@rcschools.net")
