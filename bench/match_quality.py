@@ -5,8 +5,10 @@
     .venv/bin/python bench/match_quality.py --seeds 1 2 3 --json
 
 Quality: the matcher and a naive baseline (exact, else rapidfuzz `extractOne` with
-`fuzz.ratio` on whole emails, cutoff 90) are scored on the same rows. The seeds printed by
-default (HELD_OUT) were never used while tuning the matcher; tuning used TUNING seeds.
+`fuzz.ratio` on whole emails, cutoff 90) are scored on the same rows. Tuning used TUNING
+seeds only. The first held-out set (101-110) was scored once, two weaknesses it exposed were
+fixed (a written middle initial; padded Gmail addresses), so the default report is on a second
+held-out set (201-210) that was scored only after those fixes.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ from checks.matching import Kind, MatchResult, RosterIndex  # noqa: E402
 from checks.models import RosterUser  # noqa: E402
 
 TUNING = (1, 2, 3, 4, 5)
-HELD_OUT = (101, 102, 103, 104, 105, 106, 107, 108, 109, 110)
+HELD_OUT = (201, 202, 203, 204, 205, 206, 207, 208, 209, 210)
+FIRST_HELD_OUT = (101, 102, 103, 104, 105, 106, 107, 108, 109, 110)  # consumed, see above
 BASELINE_CUTOFF = 90.0
 TARGETS = {
     "exact_accuracy": (">=", 1.0), "fix_precision": (">=", 0.99), "fix_recall": (">=", 0.93),
@@ -185,8 +188,8 @@ def big_roster(size: int, seed: int = 7) -> tuple[list[RosterUser], list[str]]:
         gen.build_roster()
         users += gen.users
         emails += [r.email for r in LicenseBuilder(gen).rows(500)]
-    # One district object: a single tenant with several schools' domains.
-    return users, emails
+    # One tenant with several schools' domains; exactly 2,000 license rows.
+    return users, emails[:2000]
 
 
 def speed(sizes: Sequence[int]) -> list[dict[str, Any]]:

@@ -65,19 +65,34 @@ def edit_region(typed: str, roster: str) -> tuple[int, int, int]:
 
 
 def _touched(cut: list[Segment], start: int, end: int) -> list[Segment]:
+    """The pieces an edit of roster[start:end] touches (an insertion: the piece it is inside)."""
     if end > start:
         return [s for s in cut if s.start < end and start < s.end]
-    inside = [s for s in cut if s.start < start < s.end]
-    if inside:
-        return inside
-    # An insertion at a boundary: a doubled last letter belongs to the piece on its left.
-    left = [s for s in cut if s.end == start]
-    right = [s for s in cut if s.start == start]
-    if left and left[0].piece in (Piece.NAME, Piece.OPAQUE):
-        return left
-    if right and right[0].piece in (Piece.NAME, Piece.OPAQUE) and not left:
-        return right
-    return left + right
+    return [s for s in cut if s.start < start < s.end]
+
+
+def _boundary_insertion_ok(
+    roster: str, cut: list[Segment], at: int, added: str, vocabulary: frozenset[str]
+) -> bool:
+    """Letters typed exactly between two pieces. Each word-like neighbour they may belong to
+    must not become another real name (wood|stm + s makes "woods"). Beside an initial they are
+    safe only when they double the other neighbour's edge letter (j|smith + s: "jssmith")."""
+    left = next((s for s in cut if s.end == at), None)
+    right = next((s for s in cut if s.start == at), None)
+    doubles_left = roster[at - 1 : at] == added[-1:]
+    doubles_right = roster[at : at + 1] == added[:1]
+    for piece, other_doubles in ((left, doubles_right), (right, doubles_left)):
+        if piece is None or piece.piece == Piece.SEPARATOR:
+            continue
+        if piece.piece in (Piece.INITIAL, Piece.DIGITS):
+            if not other_doubles:
+                return False
+            continue
+        word = (roster[piece.start : at] + added if piece is left
+                else added + roster[at : piece.end])
+        if word in vocabulary:
+            return False
+    return True
 
 
 def same_person_typo(
@@ -106,8 +121,23 @@ def _piece_typo(typed: str, roster: str, user: RosterUser, vocabulary: frozenset
         return False
     if local_digits(typed) != local_digits(roster):
         return False
-    start, roster_end, typed_end = edit_region(typed, roster)
-    touched = _touched(segments(roster, user), start, roster_end)
+    # A letter added or dropped beside a repeat (wood+s+stm) can be placed left or right of it;
+    # the typo must pass the guard wherever it is placed.
+    left = _piece_edit_ok(typed, roster, user, vocabulary, edit_region(typed, roster))
+    start, roster_end, typed_end = edit_region(typed[::-1], roster[::-1])
+    right_aligned = (len(roster) - roster_end, len(roster) - start, len(typed) - start)
+    return left and _piece_edit_ok(typed, roster, user, vocabulary, right_aligned)
+
+
+def _piece_edit_ok(
+    typed: str, roster: str, user: RosterUser, vocabulary: frozenset[str],
+    region: tuple[int, int, int],
+) -> bool:
+    start, roster_end, typed_end = region
+    cut = segments(roster, user)
+    touched = _touched(cut, start, roster_end)
+    if not touched:  # letters inserted exactly between two pieces
+        return _boundary_insertion_ok(roster, cut, start, typed[start:typed_end], vocabulary)
     if any(s.piece in (Piece.INITIAL, Piece.DIGITS) for s in touched):
         return False
     names = [s for s in touched if s.piece in (Piece.NAME, Piece.OPAQUE)]

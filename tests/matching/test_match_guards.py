@@ -59,3 +59,9 @@ def test_segments_explain_as_much_of_an_address_as_they_can() -> None:
     # so a surname inside a padded address still cannot turn into another surname
     assert not same_person_typo("meganjohnstonstm", "meganjohnsonstm", person("Megan", "Johnson"),
                                 VOCAB)
+
+
+def test_an_added_letter_beside_a_repeat_is_checked_on_both_sides() -> None:
+    pam = person("Pamela", "Wood")
+    assert not same_person_typo("pamelawoodsstm", "pamelawoodstm", pam, VOCAB)  # Woods is a name
+    assert same_person_typo("pammela.wood", "pamela.wood", pam, VOCAB)
