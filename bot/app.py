@@ -7,19 +7,19 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot import listeners
-from bot.identity import IdentityResolver
+from bot.identity import IdentityResolver, SlackUsersApi
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.messenger import Messenger, SlackMessenger, web_client
 from bot.rendering import Renderer
 from bot.service import Deps, RosterService
 from bot.service.cache import DiagnosisCache
-from bot.service.channels import ChannelPrivacy
+from bot.service.channels import ChannelPrivacy, ConversationsApi
 from bot.settings import Settings
 from bot.store import Store, StoreError
 from checks.diagnose import Diagnoser
@@ -33,6 +33,11 @@ class BuiltApp:
     app: App
     service: RosterService
     client: WebClient
+    executor: ThreadPoolExecutor
+
+    def close(self) -> None:
+        """Let running lazy listeners finish (they post their answers), then stop."""
+        self.executor.shutdown(wait=True)
 
 
 def create_app(
@@ -45,26 +50,36 @@ def create_app(
     client = client or web_client(token, base_url=settings.slack_api_url)
     service = build_service(settings, diagnoser=diagnoser, store=store, client=client, kb=kb,
                             messenger=messenger)
+    executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="rosterbot")
     app = App(
-        client=client, token=token, signing_secret=settings.slack_signing_secret or "unused",
+        client=client, signing_secret=settings.slack_signing_secret or "unused",
         token_verification_enabled=False, request_verification_enabled=bool(
             settings.slack_signing_secret),
-        listener_executor=ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="rosterbot"),
+        listener_executor=executor,
     )
     app.middleware(deduplicate_events(store))
     app.error(_log_error)
     listeners.register(app, service)
-    return BuiltApp(app, service, client)
+    return BuiltApp(app, service, client, executor)
+
+
+class SlackDirectory(SlackUsersApi, ConversationsApi, Protocol):
+    """The Slack reads the service makes: a WebClient, or an offline stand-in (terminal demo)."""
 
 
 def build_service(
-    settings: Settings, *, diagnoser: Diagnoser, store: Store, client: WebClient,
+    settings: Settings, *, diagnoser: Diagnoser, store: Store, client: SlackDirectory,
     kb: KnowledgeBase | None = None, messenger: Messenger | None = None,
 ) -> RosterService:
+    """The service over `client`; without a `messenger` the client must be a WebClient."""
+    if messenger is None:
+        if not isinstance(client, WebClient):
+            raise TypeError("build_service needs a messenger when the client is not a WebClient")
+        messenger = SlackMessenger(client)
     knowledge = kb or load_knowledge()
     return RosterService(Deps(
         diagnoser=diagnoser, store=store, kb=knowledge, renderer=Renderer.create(knowledge),
-        identity=IdentityResolver(client), messenger=messenger or SlackMessenger(client),
+        identity=IdentityResolver(client), messenger=messenger,
         channels=ChannelPrivacy(client), cache=DiagnosisCache(),
         action_key=action_key(settings), support_channel=settings.support_channel,
         dialog_ttl_seconds=settings.dialog_ttl_seconds,

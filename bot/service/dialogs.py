@@ -7,6 +7,8 @@ Every save names the version it read; a concurrent change makes the later writer
 from __future__ import annotations
 
 import logging
+import random
+import time
 import uuid
 
 from bot.dialog import (
@@ -45,6 +47,7 @@ from bot.store import StoreConflict
 from checks.errors import LicenseNotFound
 
 log = logging.getLogger(__name__)
+SAVE_ATTEMPTS = 5  # a check finishing, and two quick presses, may all write one dialog at once
 
 
 class Dialogs:
@@ -94,7 +97,7 @@ class Dialogs:
     # -- the loop ----------------------------------------------------------------------------
 
     def _continue(self, origin: Origin, actor: Actor, dialog_id: str, event: Event) -> None:
-        for attempt in (1, 2):
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
             stored = self.deps.store.load_dialog(dialog_id)
             if stored is None or stored.channel_id != origin.channel_id:
                 self._refuse(origin, actor, "dialog", None, reason="unknown or foreign dialog")
@@ -117,8 +120,9 @@ class Dialogs:
             try:
                 version = self._save(transition.state, stored.version)
             except StoreConflict:
-                if attempt == 2:
+                if attempt == SAVE_ATTEMPTS:
                     raise
+                time.sleep(random.uniform(0.005, 0.05) * attempt)
                 continue  # someone pressed at the same moment: read again and redo
             self._apply(transition, version, origin, actor)
             return

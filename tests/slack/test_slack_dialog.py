@@ -1,0 +1,190 @@
+"""End to end: signed HTTP requests through the real Bolt app, a Slack stand-in, the sandbox."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sandbox import slack_requests as sr
+from tests.slack.slack_world import (
+    CUSTOMER,
+    HOME_TEAM,
+    INTERNAL,
+    SCHOOL_TEAM,
+    SECRET,
+    SHARED,
+    SUPPORT,
+    SlackWorld,
+    buttons,
+    picker_options,
+    slack_world,
+    text_of,
+)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[SlackWorld]:
+    with slack_world(tmp_path) as w:
+        yield w
+
+
+def latest_in_thread(world: SlackWorld, thread_ts: str) -> tuple[str, dict[str, object]]:
+    """(ts, message) of the newest bot message in a thread, as it reads now (after updates)."""
+    posts = [c for c in world.stub.calls("chat.postMessage")
+             if c.params.get("thread_ts") == thread_ts]
+    ts = str(posts[-1].reply["ts"])
+    message = world.stub.message(INTERNAL, ts)
+    assert message is not None
+    return ts, message
+
+
+def wait_until(predicate: object, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+def step_done(world: SlackWorld, thread_ts: str, title: str) -> dict[str, object]:
+    def ready() -> bool:
+        posts = [c for c in world.stub.calls("chat.postMessage")
+                 if c.params.get("thread_ts") == thread_ts]
+        if not posts:
+            return False
+        msg = world.stub.message(INTERNAL, str(posts[-1].reply["ts"]))
+        return msg is not None and title in text_of(msg) and "Checking" not in text_of(msg)
+    wait_until(ready)
+    return latest_in_thread(world, thread_ts)[1]
+
+
+def test_full_dialog_from_start_to_this_fixed_it(world: SlackWorld) -> None:
+    response = world.command("troubleshoot demo-emails")
+    assert response.status_code == 200
+    root = world.stub.wait_for("chat.postMessage", 1)[0]
+    thread = str(root.reply["ts"])
+
+    step1 = step_done(world, thread, "Step 1 of 3")
+    assert "Lincoln Unified" in text_of(step1)
+    assert world.stub.calls("chat.update"), "the checking message is updated in place"
+
+    ts1, _ = latest_in_thread(world, thread)
+    world.press(buttons(step1)["next_step"], message_ts=ts1, thread_ts=thread)
+    step2 = step_done(world, thread, "Step 2 of 3")
+    assert "john.smith@lincolnusd.org" in text_of(step2)  # the near-miss suggestion
+
+    world.send(sr.message("jsmith@lincolnusd.org", user_id="U_STAFF", channel_id=INTERNAL,
+                          ts="1700009999.000100", thread_ts=thread))
+    wait_until(lambda: any("jsmith@lincolnusd.org" in text_of(c.params) and
+                           c.params.get("thread_ts") == thread and
+                           "Step" not in str(c.params.get("text"))
+                           for c in world.stub.calls("chat.postMessage")))
+
+    ts2 = next(c.reply["ts"] for c in world.stub.calls("chat.postMessage")
+               if "Step 2 of 3" in text_of(c.params))
+    world.press(buttons(step2)["next_step"], message_ts=str(ts2), thread_ts=thread)
+    step3 = step_done(world, thread, "Step 3 of 3")
+    assert "students" in text_of(step3)
+    options = picker_options(step3)
+    assert options, "step 3 offers a teacher picker"
+    label, value = next(o for o in options if "john.smith" in o[0])
+    ts3, _ = latest_in_thread(world, thread)
+    world.press(value, action="rosterbot.pick_teacher", select=True, message_ts=ts3,
+                thread_ts=thread)
+    wait_until(lambda: any("John Smith" in text_of(c.params) and "class" in text_of(c.params)
+                           for c in world.stub.calls("chat.postMessage")
+                           if c.params.get("thread_ts") == thread))
+
+    world.press(buttons(step3)["fixed"], message_ts=ts3, thread_ts=thread)
+    thanks = world.built.service.deps.kb.string("fixed_thanks")[:20]
+    wait_until(lambda: any(thanks in text_of(c.params) for c in
+                           world.stub.calls("chat.postMessage")))
+    entries = world.store.audit_entries(license_id="demo-emails")
+    assert entries, "the dialog is in the audit log"
+
+
+def test_talk_to_support_posts_one_summary_even_when_pressed_twice(world: SlackWorld) -> None:
+    world.command("troubleshoot demo-healthy")
+    thread = str(world.stub.wait_for("chat.postMessage", 1)[0].reply["ts"])
+    step1 = step_done(world, thread, "Step 1 of 3")
+    ts1, _ = latest_in_thread(world, thread)
+    value = buttons(step1)["talk_to_support"]
+    world.press(value, message_ts=ts1, thread_ts=thread)
+    world.press(value, message_ts=ts1, thread_ts=thread)
+    already = world.built.service.deps.kb.string("escalation_already")[:20]
+    wait_until(lambda: any(already in text_of(c.params) for c in
+                           world.stub.calls("chat.postMessage")))
+    confirmed = world.built.service.deps.kb.string("escalation_confirmed")[:20]
+    wait_until(lambda: any(confirmed in text_of(c.params) for c in
+                           world.stub.calls("chat.postMessage")))
+    world.built.close()  # every lazy listener has finished
+    summaries = [c for c in world.stub.calls("chat.postMessage")
+                 if c.params.get("channel") == SUPPORT]
+    assert len(summaries) == 1
+    assert "demo-healthy" in text_of(summaries[0].params)
+
+
+def test_slash_command_help_is_ephemeral_and_acks_at_once(world: SlackWorld) -> None:
+    started = time.monotonic()
+    response = world.command("help", name="help")
+    assert response.status_code == 200
+    assert time.monotonic() - started < 3
+    world.stub.wait_for("response_url", 1)
+    reply = world.responses("help")[0]
+    assert reply["response_type"] == "ephemeral"
+    assert "/roster" in text_of(reply)
+
+
+def test_bad_subcommand_gets_usage(world: SlackWorld) -> None:
+    world.command("frobnicate now", name="bad")
+    world.stub.wait_for("response_url", 1)
+    assert "frobnicate" in text_of(world.responses("bad")[0])
+
+
+def test_bad_signature_and_stale_timestamp_are_401(world: SlackWorld) -> None:
+    forged = sr.slash_command("help", response_url=world.stub.response_url("x"),
+                              secret="not-the-secret")
+    assert world.send(forged).status_code == 401
+    stale = sr.slash_command("help", response_url=world.stub.response_url("x"), secret=SECRET,
+                             timestamp=int(time.time()) - 600)
+    assert world.send(stale).status_code == 401
+    time.sleep(0.2)
+    assert world.stub.calls("response_url") == []
+
+
+def test_event_retries_are_handled_once(world: SlackWorld) -> None:
+    mention = sr.app_mention("how do I run the sanity check?", user_id="U_STAFF",
+                             channel_id=INTERNAL, ts="1700000500.000100", event_id="Ev1")
+    assert world.send(mention).status_code == 200
+    assert world.send(mention, retry_num=1).status_code == 200
+    world.stub.wait_for("chat.postMessage", 1)
+    time.sleep(0.3)
+    assert len(world.stub.calls("chat.postMessage")) == 1
+
+
+def test_mention_about_broken_rostering_starts_a_dialog_for_a_linked_customer(
+        world: SlackWorld) -> None:
+    world.command("link demo-emails", channel=SHARED)
+    world.stub.wait_for("response_url", 1)
+    world.send(sr.app_mention("my ClassLink rostering isn't working", user_id=CUSTOMER,
+                              user_team=SCHOOL_TEAM, channel_id=SHARED,
+                              ts="1700000600.000100", is_ext_shared_channel=True))
+    wait_until(lambda: any("Step 1 of 3" in text_of(c.params)
+                           for c in world.stub.calls("chat.postMessage")))
+    posted = world.posted_text()
+    assert "Lincoln" in posted
+    assert "MoYPlyQWmG0" not in posted  # never a full Application ID for customers
+
+
+def test_app_home_differs_for_staff_and_customers(world: SlackWorld) -> None:
+    world.send(sr.app_home_opened("U_STAFF", team_id=HOME_TEAM, event_id="EvH1"))
+    world.send(sr.app_home_opened(CUSTOMER, team_id=HOME_TEAM, event_id="EvH2"))
+    world.stub.wait_for("views.publish", 2)
+    staff_view, customer_view = world.stub.home_view("U_STAFF"), world.stub.home_view(CUSTOMER)
+    assert staff_view is not None and customer_view is not None
+    assert "Recent diagnoses" in text_of(staff_view)
+    assert "Recent diagnoses" not in text_of(customer_view)
