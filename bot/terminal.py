@@ -29,6 +29,7 @@ DEMO_CHANNEL_ID = "D0DEMO"  # a direct message with the bot: internal, so staff 
 SUPPORT_CHANNEL_ID = "C0SUPPORT"
 THREAD_INDENT = 4
 MIN_WIDTH = 30  # narrower terminals wrap anyway
+BULLETS = ("• ", "- ", "* ")
 _TS_BASE = 1_700_000_000
 
 
@@ -225,17 +226,31 @@ class TerminalMessenger:
         options = [pair for block in blocks for pair in choices_in(block)]
         numbers = self.choices.number(posted, ts, options)
         return [line for block in blocks for line in
-                render_block(block, numbers, self.user_names)]
+                render_block(block, numbers, self.user_names, width=self._width(ts))]
 
     def _print(self, ts: str, lines: list[Text]) -> None:
         """Lines wrapped to the console's width, thread replies indented under their thread."""
         indent = THREAD_INDENT if self._posted[ts].thread_ts else 0
-        width = max(MIN_WIDTH, self.console.width - indent)
+        width = self._width(ts)
         self.console.print()
         for text in lines:
-            for line in text.wrap(self.console, width):
-                line.rstrip()
-                self.console.print(Text(" " * indent) + line, soft_wrap=True)
+            for part in text.split("\n"):
+                self._print_wrapped(part, indent=indent, width=width)
+
+    def _width(self, ts: str) -> int:
+        indent = THREAD_INDENT if self._posted[ts].thread_ts else 0
+        return max(MIN_WIDTH, self.console.width - indent)
+
+    def _print_wrapped(self, line: Text, *, indent: int, width: int) -> None:
+        """One line, wrapped; a bullet's continuation lines hang under its text."""
+        hang = 2 if line.plain.startswith(BULLETS) else 0
+        for index, piece in enumerate(line.wrap(self.console, width - hang)):
+            piece.rstrip()
+            if not piece.plain:
+                self.console.print()
+                continue
+            pad = indent + (hang if index else 0)
+            self.console.print(Text(" " * pad) + piece, soft_wrap=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,9 +270,10 @@ def choices_in(block: Block) -> list[tuple[str, str]]:
     return pairs
 
 
-def render_block(block: Block, numbers: Mapping[str, int],
-                 user_names: Mapping[str, str]) -> list[Text]:
-    """A block as terminal lines; buttons and options carry their [number]."""
+def render_block(block: Block, numbers: Mapping[str, int], user_names: Mapping[str, str], *,
+                 width: int = 80) -> list[Text]:
+    """A block as terminal lines; buttons and options carry their [number], and a row of
+    buttons is broken between buttons to fit `width`, never inside a label."""
     kind = block.get("type")
     if kind == "header":
         return [Text(_plain(block.get("text")), style="bold")]
@@ -269,26 +285,37 @@ def render_block(block: Block, numbers: Mapping[str, int],
     if kind == "divider":
         return [Text("─" * 20, style="dim")]
     if kind == "actions":
-        return _actions_lines(block, numbers)
+        return _actions_lines(block, numbers, width)
     return []
 
 
-def _actions_lines(block: Block, numbers: Mapping[str, int]) -> list[Text]:
-    buttons = Text()
+def _actions_lines(block: Block, numbers: Mapping[str, int], width: int) -> list[Text]:
+    buttons: list[Text] = []
     lines: list[Text] = []
     for element in block.get("elements", []):
         if element.get("type") == "button":
-            label, value = _plain(element.get("text")), str(element.get("value", ""))
-            buttons.append(f"[{numbers[value]}] ", style="bold cyan")
-            buttons.append(f"{label}   ", style="bold" if element.get("style") else "")
+            value = str(element.get("value", ""))
+            buttons.append(Text.assemble((f"[{numbers[value]}] ", "bold cyan"), (
+                _plain(element.get("text")), "bold" if element.get("style") else "")))
         elif element.get("options"):
             lines.append(Text(_plain(element.get("placeholder")) + ":", style="italic"))
             for option in element["options"]:
-                line = Text("  ")
-                line.append(f"[{numbers[str(option.get('value', ''))]}] ", style="bold cyan")
-                line.append(_plain(option.get("text")))
-                lines.append(line)
-    return lines + ([buttons] if buttons else [])
+                number = numbers[str(option.get("value", ""))]
+                lines.append(Text.assemble("  ", (f"[{number}] ", "bold cyan"),
+                                           _plain(option.get("text"))))
+    return lines + _pack_row(buttons, width)
+
+
+def _pack_row(items: list[Text], width: int, gap: str = "   ") -> list[Text]:
+    """Items side by side, a new line whenever the next one would not fit."""
+    rows: list[Text] = []
+    for item in items:
+        if rows and rows[-1].cell_len + len(gap) + item.cell_len <= width:
+            rows[-1].append(gap)
+            rows[-1].append_text(item)
+        else:
+            rows.append(item.copy())
+    return rows
 
 
 _MRKDWN_STYLE = re.compile(r"(?<![\w*`])\*([^*\n]+)\*(?![\w*])|(?<![\w_`])_([^_\n]+)_(?![\w_])"
