@@ -24,7 +24,12 @@ from bot.service import RosterService
 log = logging.getLogger(__name__)
 COMMAND = "/roster"
 ACTION_IDS = re.compile(r"^rosterbot\.")
-EVENTS = ("app_mention", "message", "app_home_opened")
+# Event type -> the manifest's bot_events that deliver it (tests/test_manifest.py checks both).
+EVENTS = {
+    "app_mention": ("app_mention",),
+    "message": ("message.channels", "message.groups", "message.im"),
+    "app_home_opened": ("app_home_opened",),
+}
 
 
 def ack_now(ack: Ack) -> None:
@@ -54,12 +59,11 @@ def register(app: App, service: RosterService) -> None:
         if event.get("tab", "home") == "home":
             service.home_opened(str(event.get("user", "")))
 
+    on_event = {"app_mention": on_mention, "message": on_message, "app_home_opened": on_home}
     lazy: list[tuple[Callable[..., Any], Callable[..., None]]] = [
         (app.command(COMMAND), on_command),
         (app.action(ACTION_IDS), on_action),
-        (app.event("app_mention"), on_mention),
-        (app.event("message"), on_message),
-        (app.event("app_home_opened"), on_home),
+        *((app.event(name), on_event[name]) for name in EVENTS),
     ]
     for listener, work in lazy:
         listener(ack=ack_now, lazy=[work])
