@@ -1,0 +1,623 @@
+"""A full `diagnose` of one big district: rosterbot's ClassLink client beside a naive one.
+
+    .venv/bin/python bench/diagnose_scale.py                      # 10k, 100k and 300k users
+    .venv/bin/python bench/diagnose_scale.py --sizes 10000,100000 --repeat 3
+    .venv/bin/python bench/diagnose_scale.py --quick              # 10k only (smoke)
+    .venv/bin/python bench/diagnose_scale.py --json               # one JSON object
+
+For each size a generated district (5% teachers with 4 classes each, students in 3 classes) is
+served by the sandbox in a process of its own on 127.0.0.1. It is generated, and every record
+serialised once, before anything is timed, so no client pays for the sandbox's first-use work.
+The license lists 2,000 instructors (every teacher when the district has fewer): teachers the
+roster sends, about one in ten mistyped the ways licenses are (capitals, spaces, a typo, flast for
+first.last, an old domain, a student's address, someone ClassLink does not send).
+
+Each client runs `Diagnoser.diagnose(license_id)` in a fresh process, so peaks never mix and the
+server's memory is never counted as the client's:
+  rosterbot  ClassLinkClient as shipped (pages of 10,000 fetched concurrently, orjson).
+  naive      one request at a time, pages of 100, plain httpx and json.loads; the same record
+             parsers, the same Diagnoser and rules (ClassLinkClient has no switch for
+             sequential paging, so the naive client is written here).
+Time is the wall time of `diagnose` (best of --repeat runs), split into fetching (applications
+and rosters) and the rest (license lookup and the three checks). Peak RSS is ru_maxrss of that
+process, interpreter and imports included (the baseline before diagnosing is in --json). Heap
+peak is tracemalloc's peak during `diagnose`, from one more run with tracing on; tracing slows
+that run, so its time is not reported. "users read" is what the retired timed unit test measured:
+rosterbot fetching and parsing every user alone, best of two reads.
+Aim (issue 2): rosterbot under 5 s and under 400 MB peak RSS at 100k users on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import hashlib
+import json
+import random
+import socketserver
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+import orjson
+from _common import megabytes, peak_rss_mb, ratio, repo_root, rss_now_mb, seconds, table, thousands
+
+sys.path.insert(0, str(repo_root()))
+
+from checks.classlink import ClassLinkClient  # noqa: E402
+from checks.classlink.parse import (  # noqa: E402
+    parse_application,
+    parse_class,
+    parse_enrollment,
+    parse_org,
+    parse_user,
+)
+from checks.diagnose import ClassLinkSource, Diagnoser, DistrictSource  # noqa: E402
+from checks.licenses import (  # noqa: E402
+    SqliteLicenseDirectory,
+    license_from_mapping,
+    license_to_mapping,
+)
+from checks.models import Application, License, Role, Roster, RosterUser  # noqa: E402
+from sandbox import server as sandbox_server  # noqa: E402
+from sandbox.generate import generate_roster, instructor_emails  # noqa: E402
+from sandbox.server import SandboxServer  # noqa: E402
+from sandbox.world import District, World  # noqa: E402
+
+DEFAULT_SIZES = (10_000, 100_000, 300_000)
+QUICK_SIZES = (10_000,)
+TEACHER_SHARE = 0.05
+INSTRUCTORS = 2_000
+MISTYPED_SHARE = 0.10
+NAIVE_PAGE_SIZE = 100
+AIM_USERS, AIM_SECONDS, AIM_RSS_MB = 100_000, 5.0, 400.0
+USERS_READ_AIM = 3.0  # seconds to fetch and parse 100k users (the retired unit test's budget)
+
+PARTNER_KEY = "bench-partner-key"
+TENANT_NAME = "Big Unified School District"
+APP_ID = "bench-app%3D%3D"  # encoded, as ClassLink's ids arrive
+BEARER = "bench-district-bearer"
+LICENSE_ID = "bench-big"
+CLIENTS = ("rosterbot", "naive")
+COLLECTIONS = ("users", "classes", "enrollments", "orgs")
+
+
+# -- the district and its license ----------------------------------------------------------------
+
+
+def build_district(users: int, *, seed: int) -> District:
+    teachers = max(1, round(users * TEACHER_SHARE))
+    return District(
+        tenant_id="9001", tenant_name=TENANT_NAME, application_id="1",
+        oneroster_application_id=APP_ID, bearer=BEARER, enabled=True, tenant_status="Active",
+        access="proxy", client_id="bench-client", client_secret="bench-secret",
+        roster=generate_roster(users=users, teachers=teachers, seed=seed),
+    )
+
+
+def build_license(roster: Roster, *, seed: int) -> License:
+    teachers = sum(1 for u in roster.users if u.role is Role.TEACHER and u.active and u.email)
+    emails = instructor_emails(roster, min(INSTRUCTORS, teachers), seed=seed)
+    rng = random.Random(seed)
+    students = [u.email for u in roster.users if u.role is Role.STUDENT and u.email]
+    mistyped = rng.sample(range(len(emails)), k=round(len(emails) * MISTYPED_SHARE))
+    for n, position in enumerate(mistyped):
+        mistake = MISTAKES[n % len(MISTAKES)]
+        emails[position] = mistake(emails[position], rng, students)
+    student_count = sum(1 for u in roster.users if u.role is Role.STUDENT)
+    return License(id=LICENSE_ID, name="Big Unified physics", district=TENANT_NAME,
+                   seats=student_count // 2, instructor_emails=tuple(emails),
+                   application_ids=(APP_ID,))
+
+
+Mistake = Callable[[str, random.Random, Sequence[str]], str]
+
+
+def _capitalised(email: str, rng: random.Random, students: Sequence[str]) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local.title()}@{domain}"
+
+
+def _padded(email: str, rng: random.Random, students: Sequence[str]) -> str:
+    return f" {email}  "
+
+
+def _typo(email: str, rng: random.Random, students: Sequence[str]) -> str:
+    local, _, domain = email.partition("@")
+    letters = [i for i in range(len(local) - 1) if local[i] != local[i + 1]
+               and local[i].isalpha() and local[i + 1].isalpha()]
+    if not letters:
+        return email
+    i = rng.choice(letters)
+    return f"{local[:i]}{local[i + 1]}{local[i]}{local[i + 2:]}@{domain}"
+
+
+def _flast(email: str, rng: random.Random, students: Sequence[str]) -> str:
+    local, _, domain = email.partition("@")
+    first, _, last = local.partition(".")
+    return f"{first[:1]}{last}@{domain}" if last else email
+
+
+def _old_domain(email: str, rng: random.Random, students: Sequence[str]) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local}@old-{domain}"
+
+
+def _student(email: str, rng: random.Random, students: Sequence[str]) -> str:
+    return rng.choice(students) if students else email
+
+
+def _absent(email: str, rng: random.Random, students: Sequence[str]) -> str:
+    return f"new.hire{rng.randrange(10**6):06d}@{email.partition('@')[2]}"
+
+
+MISTAKES: tuple[Mistake, ...] = (_capitalised, _padded, _typo, _flast, _old_domain, _student,
+                                 _absent)
+
+
+# -- the sandbox process ---------------------------------------------------------------------------
+
+
+def serve(users: int, *, seed: int, license_path: Path) -> None:
+    """Generate, write the license, serve and warm the district; stop when stdin closes."""
+    district = build_district(users, seed=seed)
+    license_path.write_text(json.dumps(license_to_mapping(build_license(district.roster,
+                                                                          seed=seed))))
+    roster = district.roster
+    _disable_nagle()
+    with SandboxServer(World(partner_key=PARTNER_KEY, districts=(district,))) as server:
+        _warm(server.url)
+        print(json.dumps({
+            "url": server.url,
+            "users": len(roster.users), "classes": len(roster.classes),
+            "enrollments": len(roster.enrollments), "orgs": len(roster.orgs),
+            "teachers": sum(1 for u in roster.users if u.role is Role.TEACHER),
+        }), flush=True)
+        sys.stdin.read()  # the parent closes our stdin when it is done
+
+
+def _disable_nagle() -> None:
+    """Send each response at once (TCP_NODELAY), as production web servers do.
+
+    The sandbox's stdlib handler leaves Nagle's algorithm on: it writes the headers and then the
+    body, and the body waits for the client's delayed ACK, about 40 ms on Linux loopback. That
+    stall would bill the naive client 40 ms for every page of 100 (19 s for a 10k district),
+    which measures the sandbox, not the client. A no-op once the sandbox sets it itself.
+    """
+    handler = getattr(sandbox_server, "_Handler", None)
+    if isinstance(handler, type) and issubclass(handler, socketserver.StreamRequestHandler):
+        handler.disable_nagle_algorithm = True
+
+
+def _warm(url: str) -> None:
+    """Read every collection once so the sandbox has serialised every record before timing."""
+    base = f"{url}/proxy/v1p0/{APP_ID}/ims/oneroster/v1p1"
+    with httpx.Client(timeout=120.0, headers={"Authorization": f"Bearer {BEARER}"}) as http:
+        for collection in COLLECTIONS:
+            offset = 0
+            while True:
+                reply = http.get(f"{base}/{collection}", params={"limit": 10_000,
+                                                                 "offset": offset})
+                reply.raise_for_status()
+                offset += 10_000
+                if offset >= int(reply.headers["X-Total-Count"]):
+                    break
+        http.delete(f"{url}/_sandbox/requests").raise_for_status()
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    url: str
+    license_path: Path
+    users: int
+    teachers: int
+    classes: int
+    enrollments: int
+    orgs: int
+
+    def requests(self) -> dict[str, int]:
+        """Requests the sandbox received since the last call, counted by collection."""
+        with httpx.Client(timeout=60.0) as http:
+            log = http.get(f"{self.url}/_sandbox/requests").raise_for_status().json()["requests"]
+            http.delete(f"{self.url}/_sandbox/requests").raise_for_status()
+        counts = {"all": len(log)}
+        for name in COLLECTIONS:
+            counts[name] = sum(1 for r in log if r["path"].endswith(f"/{name}"))
+        return counts
+
+
+@contextmanager
+def served_district(users: int, *, seed: int) -> Iterator[Served]:
+    with tempfile.TemporaryDirectory(prefix="rosterbot-bench-") as tmp:
+        license_path = Path(tmp) / "license.json"
+        command = [sys.executable, __file__, "_serve", str(users), str(seed), str(license_path)]
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   text=True)
+        try:
+            ready = _first_line(process)
+            yield Served(url=ready["url"], license_path=license_path, users=ready["users"],
+                         teachers=ready["teachers"], classes=ready["classes"],
+                         enrollments=ready["enrollments"], orgs=ready["orgs"])
+        finally:
+            _stop(process)
+
+
+def _first_line(process: subprocess.Popen[str]) -> dict[str, Any]:
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line:
+        raise RuntimeError(f"the sandbox process exited ({process.wait()}) before serving")
+    ready: dict[str, Any] = json.loads(line)
+    return ready
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    stdin: IO[str] | None = process.stdin
+    if stdin is not None:
+        stdin.close()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# -- the naive client ------------------------------------------------------------------------------
+
+
+class NaiveClassLink:
+    """The straightforward client: one request at a time, pages of 100, stdlib json."""
+
+    def __init__(self, *, base_url: str, partner_key: str, page_size: int = NAIVE_PAGE_SIZE
+                 ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._partner_key = partner_key
+        self._page_size = page_size
+        self._http = httpx.Client(timeout=30.0)
+
+    def applications(self) -> list[Application]:
+        rows = self.records(f"{self._base_url}/applications", self._partner_key, "applications")
+        return [parse_application(row) for row in rows]
+
+    def district(self, app: Application) -> NaiveDistrict:
+        if not app.bearer:
+            raise ValueError("the naive client only reads districts through the proxy")
+        base = f"{self._base_url}/proxy/v1p0/{app.oneroster_application_id}/ims/oneroster/v1p1"
+        return NaiveDistrict(self, base, app.bearer)
+
+    def records(self, url: str, token: str, envelope: str,
+                params: Mapping[str, str] | None = None) -> Iterator[Any]:
+        """Every record at `url`, page after page until a short one."""
+        offset = 0
+        while True:
+            query = {**(params or {}), "limit": str(self._page_size), "offset": str(offset)}
+            reply = self._http.get(url, params=query, headers={"Authorization": f"Bearer {token}"})
+            reply.raise_for_status()
+            page = json.loads(reply.text)[envelope]
+            yield from page
+            if len(page) < self._page_size:
+                return
+            offset += len(page)
+
+    def close(self) -> None:
+        self._http.close()
+
+
+class NaiveDistrict:
+    def __init__(self, client: NaiveClassLink, base_url: str, bearer: str) -> None:
+        self._client = client
+        self._base_url = base_url
+        self._bearer = bearer
+
+    def _read(self, collection: str, envelope: str,
+              params: Mapping[str, str] | None = None) -> Iterator[Any]:
+        return self._client.records(f"{self._base_url}/{collection}", self._bearer, envelope,
+                                    params)
+
+    def roster(self) -> Roster:
+        return Roster(
+            users=tuple(parse_user(r) for r in self._read("users", "users")),
+            classes=tuple(parse_class(r) for r in self._read("classes", "classes")),
+            enrollments=tuple(parse_enrollment(r)
+                              for r in self._read("enrollments", "enrollments")),
+            orgs=tuple(parse_org(r) for r in self._read("orgs", "orgs")),
+        )
+
+    def users_by_email(self, email: str) -> list[RosterUser]:
+        query = {"filter": "email='" + email.replace("'", "''") + "'"}
+        return [parse_user(r) for r in self._read("users", "users", query)]
+
+
+# -- one measured run (in a fresh process) -------------------------------------------------------
+
+
+class TimedSource:
+    """Passes a ClassLink source through, adding up the time spent fetching from it."""
+
+    def __init__(self, inner: ClassLinkSource) -> None:
+        self.inner = inner
+        self.fetch_seconds = 0.0
+
+    def applications(self) -> list[Application]:
+        started = time.perf_counter()
+        try:
+            return self.inner.applications()
+        finally:
+            self.fetch_seconds += time.perf_counter() - started
+
+    def district(self, app: Application) -> DistrictSource:
+        return _TimedDistrict(self, self.inner.district(app))
+
+
+class _TimedDistrict:
+    def __init__(self, owner: TimedSource, inner: DistrictSource) -> None:
+        self._owner = owner
+        self._inner = inner
+
+    def roster(self) -> Roster:
+        started = time.perf_counter()
+        try:
+            return self._inner.roster()
+        finally:
+            self._owner.fetch_seconds += time.perf_counter() - started
+
+    def users_by_email(self, email: str) -> list[RosterUser]:
+        return self._inner.users_by_email(email)
+
+
+def measure(kind: str, *, url: str, license_path: Path, trace: bool) -> dict[str, Any]:
+    """Diagnose the bench license once with client `kind`; the figures of this process."""
+    license = license_from_mapping(json.loads(license_path.read_text()))
+    rosterbot = kind == "rosterbot"
+    client: ClassLinkClient | NaiveClassLink = (
+        ClassLinkClient(base_url=url, partner_key=PARTNER_KEY) if rosterbot
+        else NaiveClassLink(base_url=url, partner_key=PARTNER_KEY))
+    with tempfile.TemporaryDirectory(prefix="rosterbot-bench-") as tmp:
+        licenses = SqliteLicenseDirectory(Path(tmp) / "licenses.sqlite3", seed=[license])
+        licenses.get(license.id)  # create and seed the file before the clock starts
+        source = TimedSource(client)
+        diagnoser = Diagnoser(licenses=licenses, classlink=source)
+        gc.collect()
+        baseline = rss_now_mb()
+        if trace:
+            tracemalloc.start()
+        started = time.perf_counter()
+        diagnosis = diagnoser.diagnose(license.id)
+        elapsed = time.perf_counter() - started
+        heap = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
+        tracemalloc.stop()
+        peak = peak_rss_mb()
+        body = diagnosis.to_json()
+        licenses.close()
+    figures = {
+        "client": kind, "seconds": elapsed, "fetch_seconds": source.fetch_seconds,
+        "rules_seconds": elapsed - source.fetch_seconds, "peak_rss_mb": peak,
+        "baseline_rss_mb": baseline, "heap_peak_mb": heap,
+        "statuses": [step["status"] for step in body["steps"]],
+        "digest": hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest(),
+        "users_read_seconds": None,
+    }
+    del diagnosis
+    if rosterbot and not trace:
+        figures["users_read_seconds"] = _users_read(source.inner)
+    client.close()
+    return figures
+
+
+def _users_read(client: ClassLinkSource) -> float:
+    assert isinstance(client, ClassLinkClient)
+    district = client.district(client.application(APP_ID))
+    timings = []
+    for _ in range(2):
+        started = time.perf_counter()
+        district.users()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+def run_measure(kind: str, served: Served, *, trace: bool) -> dict[str, Any]:
+    """`measure` in a fresh Python process; also the requests the sandbox saw for it."""
+    served.requests()  # start counting from zero
+    command = [sys.executable, __file__, "_measure", kind, served.url, str(served.license_path)]
+    if trace:
+        command.append("--trace")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"the {kind} run failed:\n{done.stderr}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["requests"] = served.requests()
+    return figures
+
+
+# -- one size, both clients ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFigures:
+    seconds: float  # best of the timed runs
+    fetch_seconds: float  # of the best run
+    rules_seconds: float
+    peak_rss_mb: float  # largest over the timed runs
+    baseline_rss_mb: float
+    heap_peak_mb: float | None
+    requests: dict[str, int]
+    runs: tuple[float, ...]
+    statuses: tuple[str, ...]
+    digest: str
+    users_read_seconds: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SizeResult:
+    size: int
+    users: int
+    teachers: int
+    classes: int
+    enrollments: int
+    instructors: int
+    rosterbot: ClientFigures
+    naive: ClientFigures | None
+
+    @property
+    def speedup(self) -> float | None:
+        return None if self.naive is None else self.naive.seconds / self.rosterbot.seconds
+
+    @property
+    def same_diagnosis(self) -> bool | None:
+        return None if self.naive is None else self.naive.digest == self.rosterbot.digest
+
+
+def measure_client(kind: str, served: Served, *, repeat: int, heap: bool) -> ClientFigures:
+    runs = [run_measure(kind, served, trace=False) for _ in range(repeat)]
+    best = min(runs, key=lambda r: float(r["seconds"]))
+    traced = run_measure(kind, served, trace=True) if heap else None
+    reads = [r["users_read_seconds"] for r in runs if r["users_read_seconds"] is not None]
+    return ClientFigures(
+        seconds=best["seconds"], fetch_seconds=best["fetch_seconds"],
+        rules_seconds=best["rules_seconds"],
+        peak_rss_mb=max(r["peak_rss_mb"] for r in runs),
+        baseline_rss_mb=best["baseline_rss_mb"],
+        heap_peak_mb=None if traced is None else traced["heap_peak_mb"],
+        requests=best["requests"], runs=tuple(r["seconds"] for r in runs),
+        statuses=tuple(best["statuses"]), digest=best["digest"],
+        users_read_seconds=min(reads) if reads else None,
+    )
+
+
+def measure_size(size: int, *, seed: int, repeat: int, heap: bool, naive: bool,
+                 say: Callable[[str], None]) -> SizeResult:
+    say(f"{size:,} users: generating and serving the district")
+    with served_district(size, seed=seed) as served:
+        license = license_from_mapping(json.loads(served.license_path.read_text()))
+        say(f"{size:,} users: rosterbot")
+        ours = measure_client("rosterbot", served, repeat=repeat, heap=heap)
+        theirs = None
+        if naive:
+            say(f"{size:,} users: naive client")
+            theirs = measure_client("naive", served, repeat=repeat, heap=heap)
+    return SizeResult(size=size, users=served.users, teachers=served.teachers,
+                      classes=served.classes, enrollments=served.enrollments,
+                      instructors=len(license.instructor_emails), rosterbot=ours, naive=theirs)
+
+
+# -- report ----------------------------------------------------------------------------------------
+
+
+def print_report(results: Sequence[SizeResult]) -> None:
+    def heap(figures: ClientFigures | None) -> float | None:
+        return None if figures is None else figures.heap_peak_mb
+
+    main = [[
+        f"{r.size:,}", thousands(r.users), thousands(r.enrollments),
+        seconds(r.rosterbot.seconds), megabytes(r.rosterbot.peak_rss_mb),
+        megabytes(heap(r.rosterbot)),
+        seconds(r.naive.seconds if r.naive else None),
+        megabytes(r.naive.peak_rss_mb if r.naive else None), megabytes(heap(r.naive)),
+        ratio(r.speedup),
+    ] for r in results]
+    print(table(["size", "users", "enrollments", "rosterbot", "peak RSS", "heap peak",
+                 "naive", "peak RSS", "heap peak", "speedup"], main))
+    print()
+    detail = [[
+        f"{r.size:,}", thousands(r.instructors), seconds(r.rosterbot.fetch_seconds),
+        seconds(r.rosterbot.rules_seconds), seconds(r.rosterbot.users_read_seconds),
+        megabytes(r.rosterbot.baseline_rss_mb), thousands(r.rosterbot.requests.get("all")),
+        thousands(r.naive.requests.get("all") if r.naive else None),
+        {None: "-", True: "yes", False: "NO"}[r.same_diagnosis],
+    ] for r in results]
+    print(table(["size", "instructors", "fetch", "rules", "users read", "RSS before",
+                 "requests", "naive reqs", "same result"], detail))
+    print()
+    print(_verdict(results))
+
+
+def _verdict(results: Sequence[SizeResult]) -> str:
+    at_aim = next((r for r in results if r.users == AIM_USERS), None)
+    if at_aim is None:
+        return (f"Aim: under {AIM_SECONDS:.0f} s and {AIM_RSS_MB:.0f} MB at {AIM_USERS:,} users "
+                "(not measured in this run).")
+    ours = at_aim.rosterbot
+    met = ours.seconds < AIM_SECONDS and ours.peak_rss_mb < AIM_RSS_MB
+    users_read = ours.users_read_seconds
+    read_met = users_read is not None and users_read < USERS_READ_AIM
+    return (f"Aim at {AIM_USERS:,} users: under {AIM_SECONDS:.0f} s and {AIM_RSS_MB:.0f} MB: "
+            f"{'met' if met else 'MISSED'} ({seconds(ours.seconds)}, "
+            f"{megabytes(ours.peak_rss_mb)}); users read under {USERS_READ_AIM:.0f} s: "
+            f"{'met' if read_met else 'MISSED'} ({seconds(users_read)}).")
+
+
+def report_json(results: Sequence[SizeResult]) -> dict[str, Any]:
+    return {
+        "aim": {"users": AIM_USERS, "seconds": AIM_SECONDS, "peak_rss_mb": AIM_RSS_MB},
+        "sizes": [{**dataclasses.asdict(r), "speedup": r.speedup,
+                   "same_diagnosis": r.same_diagnosis} for r in results],
+    }
+
+
+# -- command line ----------------------------------------------------------------------------------
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part.replace("_", "")) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sizes must be whole numbers, got {text!r}") from None
+    if not sizes or min(sizes) < 20:
+        raise argparse.ArgumentTypeError("give at least one size of 20 users or more")
+    return sizes
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=parse_sizes, default=DEFAULT_SIZES,
+                        help="users per district, comma-separated (default 10000,100000,300000)")
+    parser.add_argument("--quick", action="store_true", help="10k users only (smoke run)")
+    parser.add_argument("--repeat", type=int, default=1, help="timed runs per client (best wins)")
+    parser.add_argument("--no-heap", action="store_true",
+                        help="skip the tracemalloc runs (no heap peak column)")
+    parser.add_argument("--no-naive", action="store_true", help="measure rosterbot only")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if args.quick:
+        args.sizes = QUICK_SIZES
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_serve"]:
+        serve(int(argv[1]), seed=int(argv[2]), license_path=Path(argv[3]))
+        return 0
+    if argv[:1] == ["_measure"]:
+        figures = measure(argv[1], url=argv[2], license_path=Path(argv[3]),
+                          trace="--trace" in argv[4:])
+        print(json.dumps(figures))
+        return 0
+    args = parse_args(argv)
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    results = [measure_size(size, seed=args.seed, repeat=args.repeat, heap=not args.no_heap,
+                            naive=not args.no_naive, say=say) for size in args.sizes]
+    if args.json:
+        print(json.dumps(report_json(results), indent=2))
+    else:
+        print_report(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
