@@ -148,8 +148,10 @@ class TerminalMessenger:
                  permalink_base: str = "https://rosterbot-demo.invalid") -> None:
         self.console = console
         self.home_channel = home_channel
-        self.channel_names = dict(channel_names or {SUPPORT_CHANNEL_ID: "#rosterbot-support"})
+        self.channel_names = dict(channel_names or {SUPPORT_CHANNEL_ID: "rosterbot-support",
+                                                    DEMO_CHANNEL_ID: "dm-with-rosterbot"})
         self.user_names = dict(user_names or {DEMO_USER_ID: "you"})
+        self.names = {**self.channel_names, **self.user_names}  # <@U…> and <#C…> shown by name
         self.permalink_base = permalink_base
         self.choices = ChoiceBook()
         self._ts = itertools.count(1)
@@ -216,9 +218,9 @@ class TerminalMessenger:
 
     def _show(self, ts: str, message: Message, *, note: str) -> None:
         posted = self._posted[ts]
-        where = self.channel_names.get(posted.channel_id, "") \
-            if posted.channel_id != self.home_channel else ""
-        lines = _heading(f"rosterbot{' in ' + where if where else ''}", note)
+        where = "" if posted.channel_id == self.home_channel else \
+            " in #" + self.channel_names.get(posted.channel_id, posted.channel_id)
+        lines = _heading(f"rosterbot{where}", note)
         self._print(ts, lines + self._render(ts, list(message.blocks) or [_text(message.text)]))
 
     def _render(self, ts: str, blocks: list[Block]) -> list[Text]:
@@ -226,7 +228,7 @@ class TerminalMessenger:
         options = [pair for block in blocks for pair in choices_in(block)]
         numbers = self.choices.number(posted, ts, options)
         return [line for block in blocks for line in
-                render_block(block, numbers, self.user_names, width=self._width(ts))]
+                render_block(block, numbers, self.names, width=self._width(ts))]
 
     def _print(self, ts: str, lines: list[Text]) -> None:
         """Lines wrapped to the console's width, thread replies indented under their thread."""
@@ -270,7 +272,7 @@ def choices_in(block: Block) -> list[tuple[str, str]]:
     return pairs
 
 
-def render_block(block: Block, numbers: Mapping[str, int], user_names: Mapping[str, str], *,
+def render_block(block: Block, numbers: Mapping[str, int], names: Mapping[str, str], *,
                  width: int = 80) -> list[Text]:
     """A block as terminal lines; buttons and options carry their [number], and a row of
     buttons is broken between buttons to fit `width`, never inside a label."""
@@ -278,10 +280,10 @@ def render_block(block: Block, numbers: Mapping[str, int], user_names: Mapping[s
     if kind == "header":
         return [Text(_plain(block.get("text")), style="bold")]
     if kind == "section":
-        return [mrkdwn_text(_section_text(block), user_names)]
+        return [mrkdwn_text(_section_text(block), names)]
     if kind == "context":
         texts = [str(e.get("text", "")) for e in block.get("elements", [])]
-        return [mrkdwn_text(" ".join(texts), user_names, style="dim")]
+        return [mrkdwn_text(" ".join(texts), names, style="dim")]
     if kind == "divider":
         return [Text("─" * 20, style="dim")]
     if kind == "actions":
@@ -320,15 +322,15 @@ def _pack_row(items: list[Text], width: int, gap: str = "   ") -> list[Text]:
 
 _MRKDWN_STYLE = re.compile(r"(?<![\w*`])\*([^*\n]+)\*(?![\w*])|(?<![\w_`])_([^_\n]+)_(?![\w_])"
                            r"|`([^`\n]+)`")
-_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+_MENTION = re.compile(r"<([@#])([A-Z0-9]+)(?:\|[^>]*)?>")
 
 
-def mrkdwn_text(text: str, user_names: Mapping[str, str] | None = None, *,
+def mrkdwn_text(text: str, names: Mapping[str, str] | None = None, *,
                 style: str = "") -> Text:
     """Slack mrkdwn as styled terminal text: *bold*, _italic_, `code`, mentions by name,
     :emoji: codes, links as "label (url)" and the &amp; escapes undone."""
-    names = user_names or {}
-    text = _MENTION.sub(lambda m: "@" + names.get(m.group(1), m.group(1)), text)
+    known = names or {}
+    text = _MENTION.sub(lambda m: m.group(1) + known.get(m.group(2), m.group(2)), text)
     plain = Emoji.replace(to_plain(text))
     out = Text(style=style)
     at = 0
