@@ -59,11 +59,12 @@ def register(app: App, service: RosterService) -> None:
         if event.get("tab", "home") == "home":
             service.home_opened(str(event.get("user", "")))
 
-    on_event = {"app_mention": on_mention, "message": on_message, "app_home_opened": on_home}
+    on_event: dict[str, Callable[..., None]] = {
+        "app_mention": on_mention, "message": on_message, "app_home_opened": on_home}
     lazy: list[tuple[Callable[..., Any], Callable[..., None]]] = [
         (app.command(COMMAND), on_command),
         (app.action(ACTION_IDS), on_action),
-        *((app.event(name), on_event[name]) for name in EVENTS),
     ]
+    lazy += [(app.event(name), on_event[name]) for name in EVENTS]
     for listener, work in lazy:
         listener(ack=ack_now, lazy=[work])

@@ -9,7 +9,7 @@ import logging
 import re
 
 from bot.dialog import Action, DialogState, Press, Step, decode_action_value
-from bot.errors import InvalidTransition, StoreUnavailable
+from bot.errors import InvalidTransition
 from bot.identity import Actor
 from bot.service.commands import Commands
 from bot.service.context import Deps, Origin
@@ -81,7 +81,10 @@ class RosterService:
                 self.dialogs.start(origin, actor, requested=None, thread_ts=thread)
             else:
                 audience = self.replies.public_audience(actor, origin.channel_id)
-                self.faq.answer_in_thread(origin.channel_id, thread, question, audience)
+                answered = self.faq.answer_in_thread(origin.channel_id, thread, question,
+                                                     audience)
+                self.replies.audit(origin, actor, "faq", license_id=None,
+                                   result="answered" if answered else "no matching article")
 
     def message(self, origin: Origin, text: str) -> None:
         """A plain message in a thread: only dialogs listen; everything else is left alone."""
@@ -92,7 +95,9 @@ class RosterService:
     def home_opened(self, user_id: str) -> None:
         origin = Origin(channel_id="", user_id=user_id, surface="home")
         with self._guard(origin, tell_user=False):
-            self.home.publish(self._actor(origin))
+            actor = self._actor(origin)
+            self.home.publish(actor)
+            self.replies.audit(origin, actor, "home", license_id=None, result=actor.audience)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -133,7 +138,7 @@ class _Guard:
         return None
 
     def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> bool:
-        if not isinstance(exc, StoreUnavailable | StoreError):
+        if not isinstance(exc, StoreError):
             return False
         log.error("store problem while serving %s: %s", self.origin.surface, exc)
         if self.tell_user and self.origin.channel_id:

@@ -145,8 +145,12 @@ class Dialogs:
             return self._run_check(effect.step, state, version, origin, audience, shown)
         elif isinstance(effect, LookupEmail):
             self.lookups.email_in_thread(state, effect.email, audience)
+            self.replies.audit(origin, actor, "email", license_id=state.license_id,
+                               result="email lookup in dialog")
         elif isinstance(effect, TeacherReport):
             self.lookups.teacher_in_thread(state, effect.email, audience)
+            self.replies.audit(origin, actor, "teacher", license_id=state.license_id,
+                               result="teacher report in dialog")
         elif isinstance(effect, AskLicense):
             self._say(state, "choose_license", actor)
         elif isinstance(effect, Escalate):
