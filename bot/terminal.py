@@ -199,10 +199,6 @@ class TerminalMessenger:
         found = [(n, t) for (c, t), n in self._activity.items() if c == channel]
         return [t for _, t in sorted(found, reverse=True)]
 
-    def thread_of(self, ts: str) -> str | None:
-        posted = self._posted.get(ts)
-        return posted.thread_ts if posted else None
-
     # -- internals ---------------------------------------------------------------------------
 
     def _record(self, channel: str, thread_ts: str | None, *, ephemeral: bool) -> str:

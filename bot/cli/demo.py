@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -235,24 +236,30 @@ def _enable_line_editing() -> None:
 # Scripted walk
 
 
+class TurnKind(StrEnum):
+    COMMAND = "command"  # `/roster <text>`
+    PRESS = "press"  # the newest button or option labelled <text> (or containing it)
+    SAY = "say"  # a typed message
+
+
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One scripted user turn: a slash command, a press (by the choice's label) or a message."""
+    """One scripted user turn, and the narration printed before it."""
 
-    kind: str  # "command" | "press" | "say"
+    kind: TurnKind
     text: str
     note: str
 
 
 WALK: tuple[Turn, ...] = (
-    Turn("command", "troubleshoot demo-emails",
+    Turn(TurnKind.COMMAND, "troubleshoot demo-emails",
          "A support agent starts the guided check for Lincoln Unified's license."),
-    Turn("press", "Next step", "Step 1 passes: the app is attached. On to the emails."),
-    Turn("say", "jsmith@lincolnusd.org",
+    Turn(TurnKind.PRESS, "Next step", "Step 1 passes: the app is attached. On to the emails."),
+    Turn(TurnKind.SAY, "jsmith@lincolnusd.org",
          "Step 2 lists near-misses. Look up one of the instructor emails by typing it."),
-    Turn("press", "Next step", "On to step 3, ClassLink's Sanity Check figures."),
-    Turn("press", "john.smith@lincolnusd.org", "Pick a teacher for the per-teacher report."),
-    Turn("press", "This fixed it", "The agent fixed the emails; close the conversation."),
+    Turn(TurnKind.PRESS, "Next step", "On to step 3, ClassLink's Sanity Check figures."),
+    Turn(TurnKind.PRESS, "john.smith@lincolnusd.org", "Pick a teacher for the per-teacher report."),
+    Turn(TurnKind.PRESS, "This fixed it", "The agent fixed the emails; close the conversation."),
 )
 
 
@@ -280,17 +287,15 @@ def play(session: DemoSession, walk: Sequence[Turn]) -> int:
 
 def play_turn(session: DemoSession, turn: Turn) -> None:
     shown = prompt(session)
-    if turn.kind == "command":
+    if turn.kind is TurnKind.COMMAND:
         session.console.print(f"{shown}{COMMAND_PREFIX} {turn.text}", markup=False)
         session.command(turn.text)
-    elif turn.kind == "say":
+    elif turn.kind is TurnKind.SAY:
         session.console.print(f"{shown}{turn.text}", markup=False)
         session.say(turn.text)
-    elif turn.kind == "press":
+    else:
         choice = session.messenger.choices.find(turn.text)
         if choice is None:
             raise ScriptError(f"no button or option {turn.text!r} is on screen")
         session.console.print(f"{shown}{choice.number}    ← {choice.label}", markup=False)
         session.press(choice)
-    else:
-        raise ScriptError(f"unknown turn kind {turn.kind!r}")

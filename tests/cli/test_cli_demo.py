@@ -15,7 +15,7 @@ from rich.console import Console
 
 from bot.blocks import Button, simple_message
 from bot.cli import main
-from bot.cli.demo import DemoSession, Turn, interact, open_session, play
+from bot.cli.demo import DemoSession, Turn, TurnKind, interact, open_session, play
 from bot.dialog import Action
 from bot.identity import IdentityResolver
 from bot.knowledge import load_knowledge
@@ -102,8 +102,8 @@ def test_scripted_walk_without_a_terminal_runs_the_whole_dialog_and_exits_0() ->
 
 
 def test_a_walk_that_finds_no_such_button_fails_with_status_1(session: DemoSession) -> None:
-    walk = (Turn("command", "troubleshoot demo-emails", "start"),
-            Turn("press", "No such button", "press something that is not there"))
+    walk = (Turn(TurnKind.COMMAND, "troubleshoot demo-emails", "start"),
+            Turn(TurnKind.PRESS, "No such button", "press something that is not there"))
     assert play(session, walk) == 1
     assert "demo script failed: no button or option 'No such button'" in flat(output_of(session))
 
