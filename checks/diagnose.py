@@ -186,10 +186,22 @@ class Diagnoser:
         for app in apps:
             say(f"Fetching what {app.tenant_name} sends")
             try:
-                parts.append(self.classlink.district(app).roster())
+                parts.append(self._district_roster(app))
             except ClassLinkError as exc:
                 return None, describe_classlink_error(exc)
         return _merge(parts), ""
+
+    def _district_roster(self, app: Application) -> Roster:
+        """The roster; a refused bearer makes us re-read `/applications` once, since ClassLink
+        may have issued the district a new one, and retry only if it really changed."""
+        try:
+            return self.classlink.district(app).roster()
+        except ClassLinkAuthError:
+            current = next((a for a in self.classlink.applications()
+                            if a.oneroster_application_id == app.oneroster_application_id), None)
+            if current is None or current.bearer == app.bearer:
+                raise
+            return self.classlink.district(current).roster()
 
 
 def _merge(parts: list[Roster]) -> Roster:
