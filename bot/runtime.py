@@ -5,29 +5,52 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
 from checks.classlink import ClassLinkClient
 from checks.diagnose import Diagnoser
 from checks.licenses import LicenseDirectory, SqliteLicenseDirectory, open_directory
 
+if TYPE_CHECKING:
+    from sandbox.server import SandboxServer
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxRuntime:
+    """The running sample world: the ClassLink stand-in (with its fault switches) and a
+    diagnoser reading it."""
+
+    server: SandboxServer
+    diagnoser: Diagnoser
+
 
 @contextmanager
-def sandbox_diagnoser() -> Iterator[Diagnoser]:
-    """The sample world served on loopback, with its licenses in a throwaway SQLite directory."""
+def running_sandbox(**client_options: Any) -> Iterator[SandboxRuntime]:
+    """The sample world served on loopback, with its licenses in a throwaway SQLite directory.
+
+    `client_options` go to the ClassLinkClient (e.g. a short timeout for fault tests)."""
     from sandbox.sample import sample_licenses, sample_world
     from sandbox.server import SandboxServer
 
     with tempfile.TemporaryDirectory(prefix="rosterbot-sandbox-") as tmp, \
             SandboxServer(sample_world()) as server:
         licenses = SqliteLicenseDirectory(Path(tmp) / "licenses.sqlite3", seed=sample_licenses())
-        client = ClassLinkClient(base_url=server.url, partner_key=server.partner_key)
+        client = ClassLinkClient(base_url=server.url, partner_key=server.partner_key,
+                                 **client_options)
         try:
-            yield Diagnoser(licenses=licenses, classlink=client)
+            yield SandboxRuntime(server, Diagnoser(licenses=licenses, classlink=client))
         finally:
             client.close()
             licenses.close()
+
+
+@contextmanager
+def sandbox_diagnoser() -> Iterator[Diagnoser]:
+    with running_sandbox() as runtime:
+        yield runtime.diagnoser
 
 
 @contextmanager

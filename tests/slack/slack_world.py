@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,11 +13,12 @@ from typing import Any
 import httpx
 
 from bot.app import BuiltApp, create_app
-from bot.runtime import sandbox_diagnoser
+from bot.runtime import running_sandbox
 from bot.settings import Settings
 from bot.store import Store, open_store
 from sandbox import slack_requests as sr
 from sandbox.bolt_http import BoltServer, serve_bolt
+from sandbox.server import SandboxServer
 from sandbox.slack_api import SlackApiStub
 
 SECRET = sr.DEFAULT_SIGNING_SECRET
@@ -32,6 +34,7 @@ class SlackWorld:
     built: BuiltApp
     store: Store
     http: httpx.Client
+    classlink: SandboxServer
 
     def send(self, request: sr.SlackRequest, *, retry_num: int | None = None) -> httpx.Response:
         headers = dict(request.headers)
@@ -62,8 +65,14 @@ class SlackWorld:
         return json.dumps([c.params for c in self.stub.calls()], ensure_ascii=False)
 
 
+def fast_sleep(seconds: float) -> None:
+    """ClassLink's Retry-After and backoff waits, shortened so fault tests stay fast."""
+    time.sleep(min(seconds, 0.02))
+
+
 @contextmanager
-def slack_world(tmp_path: Path, **settings: str) -> Iterator[SlackWorld]:
+def slack_world(tmp_path: Path, *, store: Store | None = None,
+                **settings: str) -> Iterator[SlackWorld]:
     stub = SlackApiStub(team_id=HOME_TEAM).start()
     stub.add_user(STAFF, team_id=HOME_TEAM)
     stub.add_user(GUEST, team_id=HOME_TEAM, is_restricted=True)
@@ -78,18 +87,21 @@ def slack_world(tmp_path: Path, **settings: str) -> Iterator[SlackWorld]:
         "SLACK_API_URL": stub.url, "ROSTERBOT_SUPPORT_CHANNEL": SUPPORT,
         "ROSTERBOT_DATA_DIR": str(tmp_path), **settings,
     })
-    store = open_store(config.database_url)
+    own_store = store is None
+    store = store or open_store(config.database_url)
     try:
-        with sandbox_diagnoser() as diagnoser, httpx.Client(timeout=10) as http:
-            built = create_app(config, diagnoser=diagnoser, store=store)
+        with running_sandbox(timeout=1.0, max_attempts=2, sleep=fast_sleep) as sandbox, \
+                httpx.Client(timeout=10) as http:
+            built = create_app(config, diagnoser=sandbox.diagnoser, store=store)
             server = serve_bolt(built.app)
             try:
-                yield SlackWorld(stub, server, built, store, http)
+                yield SlackWorld(stub, server, built, store, http, sandbox.server)
             finally:
                 server.stop()
                 built.close()
     finally:
-        store.close()
+        if own_store:
+            store.close()
         stub.stop()
 
 
@@ -120,3 +132,46 @@ def text_of(params: dict[str, Any]) -> str:
     if isinstance(blocks, str):
         blocks = json.loads(blocks)
     return str(params.get("text", "")) + "\n" + json.dumps(blocks, ensure_ascii=False)
+
+
+def wait_until(predicate: Any, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+def finished_step(world: SlackWorld, channel: str, title: str, *,
+                  after: int = 0) -> tuple[str, dict[str, Any]]:
+    """(ts, message) of the newest step message titled `title` once its check has finished."""
+    found: list[tuple[str, dict[str, Any]]] = []
+
+    def ready() -> bool:
+        for call in reversed(world.stub.calls("chat.postMessage")[after:]):
+            if call.params.get("channel") == channel and title in text_of(call.params):
+                ts = str(call.reply["ts"])
+                message = world.stub.message(channel, ts)
+                if message and "Checking" not in text_of(message):
+                    found.append((ts, message))
+                    return True
+                return False
+        return False
+
+    wait_until(ready)
+    return found[-1]
+
+
+def start_dialog(world: SlackWorld, license_id: str, *, channel: str = INTERNAL,
+                 user: str = STAFF, team: str = HOME_TEAM) -> tuple[str, str, dict[str, Any]]:
+    """Start a dialog; (thread_ts, step-1 ts, step-1 message) once step 1 has its result."""
+    after = len(world.stub.calls("chat.postMessage"))
+    world.command(f"troubleshoot {license_id}", user=user, team=team, channel=channel)
+    ts, message = finished_step(world, channel, "Step 1 of 3", after=after)
+    return str(message.get("thread_ts") or _thread_of(world, ts)), ts, message
+
+
+def _thread_of(world: SlackWorld, ts: str) -> str:
+    call = next(c for c in world.stub.calls("chat.postMessage") if str(c.reply["ts"]) == ts)
+    return str(call.params["thread_ts"])
