@@ -336,6 +336,9 @@ class _StubHandler(BaseHTTPRequestHandler):
     server: _StubServer
     protocol_version = "HTTP/1.1"
     timeout = 30
+    # Headers and body go out in separate writes; with Nagle on, a keep-alive client's delayed
+    # ACK holds the body back ~40 ms.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
         self._answer(body=b"")

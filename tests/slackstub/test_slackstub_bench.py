@@ -1,0 +1,118 @@
+"""The ack-latency benchmark's parts: load client, statistics, request mix, a small full run."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from sandbox import slack_requests as sr
+from sandbox.bolt_http import BoltServer, serve_bolt
+from sandbox.slack_api import SlackApiStub
+from sandbox.slack_load import time_requests, time_requests_in_subprocess
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "ack_latency.py"
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("ack_latency_bench", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def bare_server(bench: ModuleType, stub: SlackApiStub) -> Iterator[BoltServer]:
+    with bench.bare_app(stub, secret=sr.DEFAULT_SIGNING_SECRET) as app, serve_bolt(app) as server:
+        yield server
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_percentile_is_nearest_rank(bench: ModuleType) -> None:
+    values = [float(n) for n in range(1, 101)]
+    assert bench.percentile(values, 0.50) == 50.0
+    assert bench.percentile(values, 0.99) == 99.0
+    assert bench.percentile([7.0], 0.99) == 7.0
+    assert math.isnan(bench.percentile([], 0.5))
+
+
+def test_stats_count_slow_acks_and_errors(bench: ModuleType) -> None:
+    stats = bench.Stats.from_latencies("x", [10.0, 20.0, 3500.0], errors=1)
+    assert (stats.count, stats.errors, stats.over_deadline) == (3, 1, 1)
+    assert (stats.p50_ms, stats.max_ms) == (20.0, 3500.0)
+
+
+def test_missed_targets_name_each_aim(bench: ModuleType) -> None:
+    base = bench.Stats.from_latencies("bare", [10.0] * 100, errors=0)
+    good = bench.Stats.from_latencies("bot", [14.0] * 100, errors=0)
+    slow = bench.Stats.from_latencies("bot", [16.0] * 99 + [3200.0], errors=2)
+    assert bench.missed_targets(base, baseline=base) == []
+    assert bench.missed_targets(good, baseline=base) == []
+    missed = bench.missed_targets(slow, baseline=base)
+    assert len(missed) == 3  # errors, an ack over 3 s, over 1.5x the bare p99 (16 > 15)
+    assert any("not answered 200" in line for line in missed)
+    assert any("over 3 s" in line for line in missed)
+    assert any("1.5x" in line for line in missed)
+
+
+def test_request_mix_alternates_signed_commands_and_clicks(bench: ModuleType) -> None:
+    mix = bench.request_mix(6, response_url="http://127.0.0.1:9/r", secret="s")
+    verifier = SignatureVerifier("s")
+    assert all(verifier.is_valid_request(r.body, r.headers) for r in mix)
+    kinds = ["payload=" in r.body for r in mix]
+    assert kinds == [False, True, False, True, False, True]
+
+
+def test_load_client_times_every_request(stub: SlackApiStub, bare_server: BoltServer) -> None:
+    mix = [sr.slash_command("help", response_url=stub.response_url("b")) for _ in range(30)]
+    timed = time_requests(bare_server.events_url, mix, concurrency=8, warmup=3)
+    assert len(timed) == 27
+    assert {status for _, status in timed} == {200}
+    assert all(0 < ms < 3000 for ms, _ in timed)
+
+
+def test_load_client_reports_refused_connections_as_status_zero() -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/slack/events"
+    request = sr.slash_command("help", response_url="http://127.0.0.1:9/r")
+    timed = time_requests(url, [request] * 3, concurrency=2, warmup=0)
+    assert [status for _, status in timed] == [0, 0, 0]
+    with pytest.raises(ValueError, match="http://"):
+        time_requests("https://example.org/", [request], concurrency=1)
+
+
+def test_load_client_in_a_subprocess(stub: SlackApiStub, bare_server: BoltServer) -> None:
+    mix = [sr.block_action("a", "v", response_url=stub.response_url("b")) for _ in range(12)]
+    timed = time_requests_in_subprocess(bare_server.events_url, mix, concurrency=4, warmup=2)
+    assert [status for _, status in timed] == [200] * 10
+
+
+def test_bad_signatures_count_as_errors(bench: ModuleType, stub: SlackApiStub,
+                                        bare_server: BoltServer) -> None:
+    mix = bench.request_mix(12, response_url=stub.response_url("b"), secret="wrong-secret")
+    stats = bench.measure(bare_server.events_url, mix, 4, label="bad", warmup=2, in_process=True)
+    assert (stats.count, stats.errors) == (10, 10)
+
+
+def test_a_small_run_prints_the_table(bench: ModuleType, capsys: pytest.CaptureFixture[str]
+                                      ) -> None:
+    assert bench.main(["--requests", "40", "--concurrency", "5", "--no-rosterbot",
+                       "--in-process"]) == 0
+    out = capsys.readouterr().out
+    assert "ack latency: 40 requests per app, 5 concurrent" in out
+    [row] = [line for line in out.splitlines() if line.startswith("bare bolt")]
+    assert row.split()[2:4] == ["40", "0"]  # n, errors
