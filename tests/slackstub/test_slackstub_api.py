@@ -244,13 +244,13 @@ def test_reset_forgets_calls_and_faults_but_keeps_the_workspace(stub: SlackApiSt
 
 
 def test_delay_slows_one_method(stub: SlackApiStub) -> None:
-    stub.set_delay(0.2, method="users.info")
+    stub.set_delay(0.3, method="users.info")
     client = _client(stub)
     started = time.monotonic()
     client.auth_test()
     fast = time.monotonic() - started
     client.users_info(user="U_BOT")
-    assert fast < 0.2 <= time.monotonic() - started
+    assert fast < 0.3 <= time.monotonic() - started
 
 
 def test_malformed_json_and_unknown_paths(stub: SlackApiStub, http: httpx.Client) -> None:
@@ -264,3 +264,12 @@ def test_malformed_json_and_unknown_paths(stub: SlackApiStub, http: httpx.Client
 def test_url_needs_a_running_stub() -> None:
     with pytest.raises(RuntimeError, match="not running"):
         _ = SlackApiStub().url
+
+
+def test_response_url_can_fail_too(stub: SlackApiStub) -> None:
+    stub.fail_next("response_url", status=500)
+    webhook = WebhookClient(stub.response_url("r"))
+    assert webhook.send(text="first").status_code == 500
+    assert webhook.send(text="second").status_code == 200
+    assert [(c.status, c.params["text"]) for c in stub.calls("response_url")] == [
+        (500, "first"), (200, "second")]

@@ -231,3 +231,13 @@ def test_extra_routes_replace_healthz(stub: SlackApiStub, seen: Seen, http: http
         response = http.get(server.url + "/healthz")
     assert response.status_code == 503
     assert response.json()["error"] == "store unreachable"
+
+
+def test_serve_until_interrupted_returns_once_stopped(stub: SlackApiStub, seen: Seen) -> None:
+    server = serve_bolt(_build_app(stub, seen))
+    stopper = threading.Timer(0.1, server.stop)
+    stopper.start()
+    server.serve_until_interrupted()  # blocks like `rosterbot run --http` until stopped
+    stopper.join()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(server.url + "/healthz", timeout=1)
