@@ -71,17 +71,11 @@ def fast_sleep(seconds: float) -> None:
 
 
 @contextmanager
-def slack_world(tmp_path: Path, *, store: Store | None = None,
+def slack_world(tmp_path: Path, *, store: Store | None = None, stub: SlackApiStub | None = None,
                 **settings: str) -> Iterator[SlackWorld]:
-    stub = SlackApiStub(team_id=HOME_TEAM).start()
-    stub.add_user(STAFF, team_id=HOME_TEAM)
-    stub.add_user(GUEST, team_id=HOME_TEAM, is_restricted=True)
-    stub.add_user(CUSTOMER, team_id=SCHOOL_TEAM)
-    stub.add_user(OTHER_CUSTOMER, team_id=OTHER_SCHOOL)
-    stub.add_channel(INTERNAL)
-    stub.add_channel(SUPPORT)
-    stub.add_channel(SHARED, is_ext_shared=True, connected_team_ids=(SCHOOL_TEAM,))
-    stub.add_channel(OTHER_SHARED, is_ext_shared=True, connected_team_ids=(OTHER_SCHOOL,))
+    """One bot replica. Pass `store` and `stub` to run a second replica beside the first."""
+    own_stub = stub is None
+    stub = stub or new_slack_stub()
     config = Settings.from_mapping({
         "SLACK_BOT_TOKEN": stub.bot_token, "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": stub.url, "ROSTERBOT_SUPPORT_CHANNEL": SUPPORT,
@@ -102,7 +96,22 @@ def slack_world(tmp_path: Path, *, store: Store | None = None,
     finally:
         if own_store:
             store.close()
-        stub.stop()
+        if own_stub:
+            stub.stop()
+
+
+def new_slack_stub() -> SlackApiStub:
+    """The Slack Web API stand-in with our staff, a guest, customers and their channels."""
+    stub = SlackApiStub(team_id=HOME_TEAM).start()
+    stub.add_user(STAFF, team_id=HOME_TEAM)
+    stub.add_user(GUEST, team_id=HOME_TEAM, is_restricted=True)
+    stub.add_user(CUSTOMER, team_id=SCHOOL_TEAM)
+    stub.add_user(OTHER_CUSTOMER, team_id=OTHER_SCHOOL)
+    stub.add_channel(INTERNAL)
+    stub.add_channel(SUPPORT)
+    stub.add_channel(SHARED, is_ext_shared=True, connected_team_ids=(SCHOOL_TEAM,))
+    stub.add_channel(OTHER_SHARED, is_ext_shared=True, connected_team_ids=(OTHER_SCHOOL,))
+    return stub
 
 
 def buttons(message: dict[str, Any]) -> dict[str, str]:
