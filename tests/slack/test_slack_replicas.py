@@ -13,6 +13,7 @@ from bot.store import open_store
 from sandbox import slack_requests as sr
 from tests.slack.slack_world import (
     INTERNAL,
+    SlackWorld,
     buttons,
     finished_step,
     new_slack_stub,
@@ -73,9 +74,10 @@ def test_the_same_event_delivered_to_both_replicas_is_handled_once(
                                        event_id=f"EvTwice{n}")
                 barrier = threading.Barrier(2)
 
-                def deliver(replica: object, request: sr.SlackRequest = event) -> None:
-                    barrier.wait()
-                    replica.send(request)  # type: ignore[attr-defined]
+                def deliver(replica: SlackWorld, request: sr.SlackRequest = event,
+                            together: threading.Barrier = barrier) -> None:
+                    together.wait()
+                    replica.send(request)
 
                 threads = [threading.Thread(target=deliver, args=(r,)) for r in (a, b)]
                 for t in threads:
