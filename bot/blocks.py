@@ -124,6 +124,36 @@ def home_view(text: str, *, title: str | None = None) -> dict[str, Any]:
     return {"type": "home", "blocks": head + body}
 
 
+LINK_CALLBACK_ID = ACTION_ID_PREFIX + "link"
+LINK_BLOCK_ID, LINK_ACTION_ID = "license", "license"
+
+
+def link_modal(*, licenses: Sequence[tuple[str, str]], metadata: str) -> dict[str, Any]:
+    """The modal staff use to link a channel: a license select (typed id past 100 licenses).
+    `metadata` is the signed channel id; the submission is refused if it was altered."""
+    if 0 < len(licenses) <= MAX_SELECT_OPTIONS:
+        element: Block = {
+            "type": "static_select", "action_id": LINK_ACTION_ID,
+            "placeholder": plain_text("Pick a license", MAX_PLACEHOLDER_TEXT),
+            "options": [{"text": plain_text(f"{lid}: {name}", MAX_OPTION_TEXT), "value": lid}
+                        for lid, name in licenses if len(lid) <= MAX_OPTION_VALUE],
+        }
+    else:
+        element = {"type": "plain_text_input", "action_id": LINK_ACTION_ID,
+                   "placeholder": plain_text("License ID", MAX_PLACEHOLDER_TEXT)}
+    return {
+        "type": "modal", "callback_id": LINK_CALLBACK_ID, "private_metadata": metadata,
+        "title": plain_text("Link this channel", 24), "submit": plain_text("Link", 24),
+        "close": plain_text("Cancel", 24),
+        "blocks": [
+            section_block("Customers in this channel will see this license's checks, and only "
+                          "this license's."),
+            {"type": "input", "block_id": LINK_BLOCK_ID, "element": element,
+             "label": plain_text("License", MAX_HEADER_TEXT)},
+        ],
+    }
+
+
 def teacher_picker(
     *, dialog_id: str, teachers: Sequence[tuple[str, str]], key: bytes = b"",
     placeholder: str = "Pick a teacher",

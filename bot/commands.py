@@ -17,7 +17,7 @@ USAGE = {
     "email": "/roster email <address>",
     "teacher": "/roster teacher <address>",
     "app": "/roster app [license]",
-    "link": "/roster link <license>",
+    "link": "/roster link [license]",
     "unlink": "/roster unlink",
 }
 

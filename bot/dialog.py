@@ -564,7 +564,7 @@ def _digest(dialog_id: str, action: str, arg: str, key: bytes) -> str:
     if len(key) > 32:  # blake2s keys are at most 32 bytes; longer secrets are hashed down
         key = hashlib.blake2s(key).digest()
     message = f"{dialog_id}|{action}|{arg}".encode()
-    return hashlib.blake2s(message, key=key, digest_size=5).hexdigest()
+    return hashlib.blake2s(message, key=key, digest_size=10).hexdigest()  # 80-bit tag
 
 
 def _check_dialog_id(dialog_id: str) -> None:

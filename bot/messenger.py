@@ -33,6 +33,8 @@ class Messenger(Protocol):
 
     def publish_home(self, user: str, view: dict[str, Any]) -> None: ...
 
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None: ...
+
     def permalink(self, channel: str, ts: str) -> str: ...
 
 
@@ -84,6 +86,9 @@ class SlackMessenger:
 
     def publish_home(self, user: str, view: dict[str, Any]) -> None:
         self._client.views_publish(user_id=user, view=view)
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        self._client.views_open(trigger_id=trigger_id, view=view)
 
     def permalink(self, channel: str, ts: str) -> str:
         try:

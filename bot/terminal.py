@@ -185,6 +185,10 @@ class TerminalMessenger:
         ts = self._record("", None, ephemeral=True)
         self._print(ts, _heading("App Home", "") + self._render(ts, view.get("blocks", [])))
 
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """Modals have no terminal form; the demo links channels with `/roster link <id>`."""
+        self.console.print("(a Slack dialog box would open here: use /roster link <license>)")
+
     def permalink(self, channel: str, ts: str) -> str:
         return f"{self.permalink_base}/archives/{channel}/p{ts.replace('.', '')}"
 

@@ -12,12 +12,16 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
+from bot.blocks import LINK_ACTION_ID, LINK_BLOCK_ID, LINK_CALLBACK_ID
 from bot.listeners.payloads import (
     action_origin,
     action_value,
     command_origin,
     event_origin,
     is_human_message,
+    view_metadata,
+    view_origin,
+    view_selection,
 )
 from bot.service import RosterService
 
@@ -55,6 +59,10 @@ def register(app: App, service: RosterService) -> None:
         else:
             service.message(origin, str(event.get("text") or ""))
 
+    def on_link_modal(body: Mapping[str, Any]) -> None:
+        service.link_submitted(view_origin(body), view_metadata(body),
+                               view_selection(body, LINK_BLOCK_ID, LINK_ACTION_ID))
+
     def on_home(event: Mapping[str, Any]) -> None:
         if event.get("tab", "home") == "home":
             service.home_opened(str(event.get("user", "")))
@@ -64,6 +72,7 @@ def register(app: App, service: RosterService) -> None:
     lazy: list[tuple[Callable[..., Any], Callable[..., None]]] = [
         (app.command(COMMAND), on_command),
         (app.action(ACTION_IDS), on_action),
+        (app.view(LINK_CALLBACK_ID), on_link_modal),
     ]
     lazy += [(app.event(name), on_event[name]) for name in EVENTS]
     for listener, work in lazy:

@@ -19,7 +19,8 @@ def _get(mapping: Mapping[str, Any] | None, *keys: str) -> Any:
 
 def command_origin(body: Mapping[str, Any]) -> Origin:
     return Origin(channel_id=str(body.get("channel_id", "")), user_id=str(body.get("user_id", "")),
-                  response_url=body.get("response_url"), surface="command")
+                  response_url=body.get("response_url"), trigger_id=body.get("trigger_id"),
+                  surface="command")
 
 
 def action_origin(body: Mapping[str, Any]) -> Origin:
@@ -55,3 +56,19 @@ def is_human_message(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
         return False
     text = str(event.get("text") or "")
     return not (bot_user_id and f"<@{bot_user_id}>" in text)
+
+
+def view_origin(body: Mapping[str, Any]) -> Origin:
+    """A modal submission: no channel of its own (the signed metadata names it)."""
+    return Origin(channel_id="", user_id=str(_get(body, "user", "id") or ""),
+                  team_id=_get(body, "user", "team_id"), surface="view")
+
+
+def view_metadata(body: Mapping[str, Any]) -> str:
+    return str(_get(body, "view", "private_metadata") or "")
+
+
+def view_selection(body: Mapping[str, Any], block_id: str, action_id: str) -> str:
+    """The chosen option's value (a select) or the typed text (an input) of one field."""
+    field = _get(body, "view", "state", "values", block_id, action_id) or {}
+    return str(_get(field, "selected_option", "value") or field.get("value") or "")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 from bot.dialog import Action, DialogState, Press, Step, decode_action_value
 from bot.errors import InvalidTransition
@@ -21,6 +22,7 @@ from bot.service.lookups import Lookups
 from bot.service.replies import SUPPORT_BUTTON, Replies
 from bot.service.steps import StepView
 from bot.store import StoreError
+from checks.errors import LicenseNotFound
 
 __all__ = ["Deps", "Origin", "RosterService"]
 
@@ -91,6 +93,27 @@ class RosterService:
         with self._guard(origin):
             if origin.thread_ts:
                 self.dialogs.reply(origin, self._actor(origin), text[:MAX_TEXT])
+
+    def link_submitted(self, origin: Origin, metadata: str, license_id: str) -> None:
+        """The link modal was submitted; its metadata must be our signed channel id."""
+        with self._guard(origin):
+            actor = self._actor(origin)
+            try:
+                decoded = decode_action_value(metadata, key=self.deps.action_key)
+            except InvalidTransition:
+                decoded = None
+            if decoded is None or decoded.action is not Action.CHOOSE_LICENSE or \
+                    not actor.is_staff or not license_id.strip():
+                self.replies.audit(origin, actor, "link modal", license_id=license_id or None,
+                                   result="refused: tampered metadata or not staff",
+                                   refused=True)
+                return
+            target = replace(origin, channel_id=decoded.arg)
+            try:
+                self.commands.link(target, actor, license_id.strip())
+            except LicenseNotFound:
+                self.replies.private(target, self.replies.text(
+                    "usage", actor.audience, problem=f"There is no license {license_id}."))
 
     def home_opened(self, user_id: str) -> None:
         origin = Origin(channel_id="", user_id=user_id, surface="home")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.blocks import link_modal
 from bot.commands import USAGE, BadCommand, Command, parse_command
-from bot.dialog import Step
+from bot.dialog import Action, Step, encode_action_value
 from bot.identity import Actor
 from bot.policy import Access, license_access
 from bot.service.context import Deps, Origin
@@ -89,14 +90,32 @@ class Commands:
         self._audit(origin, actor, cmd, access.license_id, "teacher report")
 
     def _link(self, origin: Origin, actor: Actor, cmd: Command) -> None:
-        assert cmd.argument is not None
         if not self._staff_only(origin, actor, cmd):
             return
-        license = self.deps.diagnoser.licenses.get(cmd.argument)
+        if cmd.argument is None:
+            self._open_link_modal(origin)
+            return
+        self.link(origin, actor, cmd.argument)
+
+    def link(self, origin: Origin, actor: Actor, license_id: str) -> None:
+        """Link the channel (staff only; callers have checked); the license must exist."""
+        license = self.deps.diagnoser.licenses.get(license_id)
         self.deps.store.link_channel(origin.channel_id, license.id, by_user=actor.user_id)
         self.replies.private(origin, self.replies.text("link", actor.audience, linked=True,
                                                        license=license))
-        self._audit(origin, actor, cmd, license.id, "channel linked")
+        self.replies.audit(origin, actor, "/roster link", license_id=license.id,
+                           result="channel linked")
+
+    def _open_link_modal(self, origin: Origin) -> None:
+        if not origin.trigger_id:
+            self._usage(origin, Actor(origin.user_id, None, True),
+                        BadCommand("Which license? Add its id.", USAGE["link"]))
+            return
+        licenses = [(lic.id, lic.name) for lic in self.deps.diagnoser.licenses.list()]
+        metadata = encode_action_value("", Action.CHOOSE_LICENSE, origin.channel_id,
+                                       key=self.deps.action_key)
+        self.deps.messenger.open_view(origin.trigger_id,
+                                      link_modal(licenses=licenses, metadata=metadata))
 
     def _unlink(self, origin: Origin, actor: Actor, cmd: Command) -> None:
         if not self._staff_only(origin, actor, cmd):

@@ -26,6 +26,7 @@ class Origin:
     thread_ts: str | None = None  # the thread the request is in, if any
     message_ts: str | None = None  # the message with the pressed button, or the mention itself
     response_url: str | None = None
+    trigger_id: str | None = None  # opens a modal, for about 3 s after the request
     surface: str = "command"  # command | action | mention | message | home
 
 

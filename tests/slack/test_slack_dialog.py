@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -188,3 +189,47 @@ def test_app_home_differs_for_staff_and_customers(world: SlackWorld) -> None:
     assert staff_view is not None and customer_view is not None
     assert "Recent diagnoses" in text_of(staff_view)
     assert "Recent diagnoses" not in text_of(customer_view)
+
+
+def submit_link(world: SlackWorld, metadata: str, license_id: str, *, user: str = "U_STAFF",
+                team: str = HOME_TEAM) -> int:
+    choice = {"type": "static_select", "selected_option": {"value": license_id}}
+    return world.send(sr.view_submission("rosterbot.link", {"license": {"license": choice}},
+                                         user_id=user, user_team_id=team,
+                                         private_metadata=metadata)).status_code
+
+
+def test_link_modal_links_the_channel_it_was_opened_in(world: SlackWorld) -> None:
+    world.command("link", channel=SHARED, name="modal")
+    opened = world.stub.wait_for("views.open", 1)[0]
+    view = opened.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == "rosterbot.link"
+    assert "demo-emails" in json.dumps(view)
+
+    forged = view["private_metadata"].replace(SHARED, INTERNAL)
+    assert submit_link(world, forged, "demo-healthy") == 200
+    assert submit_link(world, view["private_metadata"], "demo-healthy", user=CUSTOMER,
+                       team=SCHOOL_TEAM) == 200
+    assert submit_link(world, view["private_metadata"], "demo-emails") == 200
+    wait_until(lambda: world.store.linked_license(SHARED) == "demo-emails")
+    world.built.close()
+    assert world.store.linked_license(INTERNAL) is None
+    refused = [e for e in world.store.audit_entries(limit=100) if e.refused]
+    assert {e.user_id for e in refused} == {"U_STAFF", CUSTOMER}
+    assert world.store.linked_license(SHARED) == "demo-emails"
+
+
+def test_an_expired_dialog_says_so(tmp_path: Path) -> None:
+    with slack_world(tmp_path, ROSTERBOT_DIALOG_TTL="1") as world:
+        world.command("troubleshoot demo-healthy")
+        thread = str(world.stub.wait_for("chat.postMessage", 1)[0].reply["ts"])
+        step1 = step_done(world, thread, "Step 1 of 3")
+        ts1, _ = latest_in_thread(world, thread)
+        time.sleep(1.5)
+        world.press(buttons(step1)["next_step"], message_ts=ts1, thread_ts=thread)
+        expired = world.built.service.deps.kb.string("dialog_expired")[:30]
+        wait_until(lambda: any(expired in text_of(c.params) for c in
+                               world.stub.calls("chat.postMessage")))
+        assert not any("Step 2 of 3" in text_of(c.params)
+                       for c in world.stub.calls("chat.postMessage"))
