@@ -63,7 +63,8 @@ def test_socket_mode_and_interactivity_are_on(manifest: dict[str, Any]) -> None:
 
 def test_the_messenger_only_calls_methods_the_scopes_allow() -> None:
     used = {name for name in vars(SlackMessenger) if not name.startswith("_")}
-    assert used == {"post", "update", "ephemeral", "respond", "publish_home", "permalink"}
+    assert used == {"post", "update", "ephemeral", "respond", "publish_home", "open_view",
+                    "permalink"}
 
 
 def test_manifest_validates_against_slacks_schema(manifest: dict[str, Any],
