@@ -224,15 +224,19 @@ class Served:
     enrollments: int
     orgs: int
 
-    def requests(self) -> dict[str, int]:
-        """Requests the sandbox received since the last call, counted by collection."""
+    def forget_requests(self) -> None:
         with httpx.Client(timeout=60.0) as http:
-            log = http.get(f"{self.url}/_sandbox/requests").raise_for_status().json()["requests"]
             http.delete(f"{self.url}/_sandbox/requests").raise_for_status()
-        counts = {"all": len(log)}
-        for name in COLLECTIONS:
-            counts[name] = sum(1 for r in log if r["path"].endswith(f"/{name}"))
-        return counts
+
+
+def requests_seen(url: str) -> dict[str, int]:
+    """Requests the sandbox at `url` received since it last forgot them, by collection."""
+    with httpx.Client(timeout=60.0) as http:
+        log = http.get(f"{url}/_sandbox/requests").raise_for_status().json()["requests"]
+    counts = {"all": len(log)}
+    for name in COLLECTIONS:
+        counts[name] = sum(1 for r in log if r["path"].endswith(f"/{name}"))
+    return counts
 
 
 @contextmanager
@@ -404,7 +408,7 @@ def measure(kind: str, *, url: str, license_path: Path, trace: bool) -> dict[str
         "baseline_rss_mb": baseline, "heap_peak_mb": heap,
         "statuses": [step["status"] for step in body["steps"]],
         "digest": hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest(),
-        "users_read_seconds": None,
+        "users_read_seconds": None, "requests": requests_seen(url),
     }
     del diagnosis
     if rosterbot and not trace:
@@ -426,7 +430,7 @@ def _users_read(client: ClassLinkSource) -> float:
 
 def run_measure(kind: str, served: Served, *, trace: bool) -> dict[str, Any]:
     """`measure` in a fresh Python process; also the requests the sandbox saw for it."""
-    served.requests()  # start counting from zero
+    served.forget_requests()
     command = [sys.executable, __file__, "_measure", kind, served.url, str(served.license_path)]
     if trace:
         command.append("--trace")
@@ -434,7 +438,6 @@ def run_measure(kind: str, served: Served, *, trace: bool) -> dict[str, Any]:
     if done.returncode != 0:
         raise RuntimeError(f"the {kind} run failed:\n{done.stderr}")
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    figures["requests"] = served.requests()
     return figures
 
 
@@ -531,11 +534,12 @@ def print_report(results: Sequence[SizeResult]) -> None:
         f"{r.size:,}", thousands(r.instructors), seconds(r.rosterbot.fetch_seconds),
         seconds(r.rosterbot.rules_seconds), seconds(r.rosterbot.users_read_seconds),
         megabytes(r.rosterbot.baseline_rss_mb), thousands(r.rosterbot.requests.get("all")),
+        thousands(r.rosterbot.requests.get("users")),
         thousands(r.naive.requests.get("all") if r.naive else None),
         {None: "-", True: "yes", False: "NO"}[r.same_diagnosis],
     ] for r in results]
     print(table(["size", "instructors", "fetch", "rules", "users read", "RSS before",
-                 "requests", "naive reqs", "same result"], detail))
+                 "requests", "user pages", "naive reqs", "same result"], detail))
     print()
     print(_verdict(results))
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from checks.models import (
     CheckResult,
+    Enrollment,
     Finding,
     License,
     Role,
@@ -23,6 +24,7 @@ from checks.text import fold_email
 
 STEP, NAME = 3, "sanity"
 EXAMPLES = 10
+_CLASS_STAFF = frozenset({Role.TEACHER, Role.ADMINISTRATOR, Role.AIDE})  # a class's teachers
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,21 +102,36 @@ class _RosterIndex:
         self.users = [u for u in roster.users if u.active]
         self.classes = [c for c in roster.classes if c.active]
         self._class_by_id = {c.sourced_id: c for c in self.classes}
-        role_of = {u.sourced_id: u.role for u in self.users}
         self.students_by_class: dict[str, set[str]] = defaultdict(set)
         self.teachers_by_class: dict[str, set[str]] = defaultdict(set)
+        # Only non-students: the rules ask it about teachers and the report about staff, and
+        # students are most of a district's enrollments (one set each would be wasted).
         self.classes_by_user: dict[str, set[str]] = defaultdict(set)
-        self.enrollment_count = 0
-        for e in roster.enrollments:
-            if not e.active or e.class_id not in self._class_by_id or e.user_id not in role_of:
+        self.enrollment_count = self._join(roster.enrollments)
+
+    def _join(self, enrollments: Iterable[Enrollment]) -> int:
+        """Fill the three maps from the enrollments that count; returns how many counted.
+
+        This loop runs once per enrollment (about three per user), so lookups are bound to
+        locals first.
+        """
+        role_of = {u.sourced_id: u.role for u in self.users}
+        class_ids = self._class_by_id
+        students, teachers = self.students_by_class, self.teachers_by_class
+        classes_by_user = self.classes_by_user
+        counted = 0
+        for e in enrollments:
+            role = role_of.get(e.user_id)
+            if role is None or not e.active or e.class_id not in class_ids:
                 continue
-            self.enrollment_count += 1
-            self.classes_by_user[e.user_id].add(e.class_id)
-            role = role_of[e.user_id]
+            counted += 1
             if role is Role.STUDENT:
-                self.students_by_class[e.class_id].add(e.user_id)
-            elif role in (Role.TEACHER, Role.ADMINISTRATOR, Role.AIDE):
-                self.teachers_by_class[e.class_id].add(e.user_id)
+                students[e.class_id].add(e.user_id)
+                continue
+            classes_by_user[e.user_id].add(e.class_id)
+            if role in _CLASS_STAFF:
+                teachers[e.class_id].add(e.user_id)
+        return counted
 
     def active(self, role: Role) -> list[RosterUser]:
         return [u for u in self.users if u.role is role]
@@ -187,13 +204,17 @@ def _identity_findings(
 
 def _shared_staff_emails(users: Iterable[RosterUser]) -> list[str]:
     """Addresses held by two active users; only staff addresses are listed (no student data)."""
-    holders: dict[str, list[RosterUser]] = defaultdict(list)
+    first_holder: dict[str, RosterUser] = {}
+    groups: dict[str, list[RosterUser]] = {}  # only addresses held twice or more
     for u in users:
         if u.email.strip():
-            holders[fold_email(u.email)].append(u)
+            key = fold_email(u.email)
+            first = first_holder.setdefault(key, u)
+            if first is not u:
+                groups.setdefault(key, [first]).append(u)
     return sorted(
         group[0].email if any(u.is_staff for u in group) else "(a student address)"
-        for group in holders.values() if len(group) > 1
+        for group in groups.values()
     )
 
 
