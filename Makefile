@@ -24,6 +24,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/diagnose_scale.py
 	$(PY) bench/match_quality.py
+	$(PY) bench/ack_latency.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -4,7 +4,7 @@
                                           [--target-url http://127.0.0.1:3000/slack/events]
                                           [--no-rosterbot] [--check]
 
-Each app runs in this process behind `sandbox.bolt_http.serve_bolt` and talks to the local Slack
+Each app runs in this process behind `bot.http.serve_bolt` and talks to the local Slack
 Web API stand-in; the load client runs in a child interpreter and sends every app the same mix of
 signed slash commands and button clicks, `--concurrency` at a time. The bare app acks everything
 at once and does nothing after, so the difference is what rosterbot's own ack path costs.
@@ -30,8 +30,8 @@ from pathlib import Path
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.http import serve_bolt
 from sandbox import slack_requests as sr
-from sandbox.bolt_http import serve_bolt
 from sandbox.slack_api import SlackApiStub
 from sandbox.slack_load import time_requests, time_requests_in_subprocess
 

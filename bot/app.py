@@ -56,6 +56,9 @@ def create_app(
         token_verification_enabled=False, request_verification_enabled=bool(
             settings.slack_signing_secret),
         listener_executor=executor,
+        # acks run on the request thread; only the lazy work waits for the executor, so slow
+        # ClassLink checks never queue an ack behind them
+        process_before_response=True,
     )
     app.middleware(deduplicate_events(store))
     app.error(_log_error)

@@ -46,8 +46,8 @@ def _check(settings: Settings, *, http: bool) -> None:
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     from bot.app import create_app
+    from bot.http import serve_bolt
     from bot.store import open_store
-    from sandbox.bolt_http import serve_bolt
 
     store = open_store(settings.database_url)
     with diagnoser_for(settings, sandbox=args.sandbox) as diagnoser:

@@ -13,8 +13,8 @@ from types import ModuleType
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.http import BoltServer, serve_bolt
 from sandbox import slack_requests as sr
-from sandbox.bolt_http import BoltServer, serve_bolt
 from sandbox.slack_api import SlackApiStub
 from sandbox.slack_load import time_requests, time_requests_in_subprocess
 

@@ -13,8 +13,8 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond, Say
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.http import BoltServer, json_response, serve_bolt
 from sandbox import slack_requests as sr
-from sandbox.bolt_http import BoltServer, json_response, serve_bolt
 from sandbox.slack_api import SlackApiStub
 
 SECRET = "bolt-test-secret"
