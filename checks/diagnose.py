@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from checks.classlink.gcpause import gc_paused
 from checks.errors import (
     ClassLinkAuthError,
     ClassLinkBadResponse,
@@ -19,6 +18,7 @@ from checks.errors import (
     ClassLinkNotFound,
     ClassLinkRateLimited,
 )
+from checks.gcpause import gc_paused
 from checks.licenses import LicenseDirectory
 from checks.matching import MatchResult, match_emails
 from checks.models import Application, CheckResult, License, Roster, RosterUser

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
-from checks.classlink.gcpause import gc_paused
 from checks.classlink.http import Params, Requester
 from checks.classlink.parse import RecordError
 from checks.errors import ClassLinkBadResponse
+from checks.gcpause import gc_paused
 
 T = TypeVar("T")
 

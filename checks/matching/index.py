@@ -7,12 +7,11 @@ address (they are reported on an exact or normalised match and never reached by 
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from checks.gcpause import gc_paused
 from checks.matching.matcher import match_all
 from checks.matching.names import (
     NameForm,
@@ -77,14 +76,14 @@ class RosterIndex:
     def build(cls, users: Iterable[RosterUser]) -> RosterIndex:
         roster = tuple(users)
         tables = _Builder({}, {}, set(), {}, {}, {}, {}, {}, {}, set(COMMON_NAMES), {})
-        with _cyclic_gc_paused():
+        with gc_paused():
             for position, user in enumerate(roster):
                 _add_user(tables, position, user)
             return cls(roster, tables)
 
     def match(self, license_emails: Iterable[str]) -> list[MatchResult]:
         """One result per license email, in input order; repeated teachers marked duplicate."""
-        with _cyclic_gc_paused():
+        with gc_paused():
             return match_all(self, list(license_emails))
 
     def forms(self, position: int) -> dict[str, NameForm]:
@@ -110,19 +109,6 @@ class RosterIndex:
             parsed = parse_address(self.users[position].email)
             self._addresses[position] = parsed if isinstance(parsed, Address) else None
         return self._addresses[position]
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Building makes ~10^5 small lists and no reference cycles; letting the cyclic collector
-    scan them as they are made costs up to half the build time on a large roster."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _add_user(tables: _Builder, position: int, user: RosterUser) -> None:

@@ -1,4 +1,5 @@
-"""Pausing Python's cyclic garbage collector while a page of records is read.
+"""Pausing Python's cyclic garbage collector while large, cycle-free record sets are built
+(a page of ClassLink records, a roster index).
 
 A 10,000-user page decodes into ~100,000 dicts and lists and then ~10,000 records, none of
 them in reference cycles. Left on, the collector keeps re-scanning that growing heap (and the
