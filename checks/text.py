@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
-
-# Unicode spaces and invisible characters that survive copy-paste from spreadsheets and web pages;
-# str.strip() keeps U+200B, so we remove the whole class explicitly, anywhere in the string.
-_INVISIBLE = re.compile(
-    r"[\s\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]+"
-)
 
 
 def fold_email(raw: str) -> str:
-    """An address reduced for comparison: NFKC, invisible characters removed, case-folded."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", raw)).casefold()
+    """An address reduced for comparison: NFKC (NBSP and full-width forms become plain), every
+    whitespace and invisible format character removed wherever it stands (str.strip() keeps
+    U+200B, and pasted addresses carry them inside too), then case-folded."""
+    text = unicodedata.normalize("NFKC", raw)
+    return "".join(ch for ch in text
+                   if not ch.isspace() and unicodedata.category(ch) != "Cf").casefold()
 
 
 def looks_like_email(raw: str) -> bool:

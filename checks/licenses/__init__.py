@@ -10,7 +10,6 @@ Sources: `SqliteLicenseDirectory` (embedded default, writable), `YamlLicenseDire
 from __future__ import annotations
 
 from checks.licenses.directory import LicenseDirectory
-from checks.licenses.emails import emails_match, normalise_email
 from checks.licenses.http_directory import HttpLicenseDirectory
 from checks.licenses.memory_directory import MemoryLicenseDirectory
 from checks.licenses.opening import open_directory
@@ -25,11 +24,9 @@ __all__ = [
     "MemoryLicenseDirectory",
     "SqliteLicenseDirectory",
     "YamlLicenseDirectory",
-    "emails_match",
     "license_from_mapping",
     "license_to_mapping",
     "licenses_to_yaml",
-    "normalise_email",
     "open_directory",
     "parse_licenses_yaml",
     "read_licenses_yaml",

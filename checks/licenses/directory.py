@@ -21,7 +21,7 @@ class LicenseDirectory(Protocol):
         ...
 
     def find_by_email(self, email: str) -> builtins.list[License]:
-        """Licenses listing `email` as an instructor, compared after `normalise_email`."""
+        """Licenses listing `email` as an instructor, compared after `checks.text.fold_email`."""
         ...
 
     def list(self) -> builtins.list[License]:

@@ -21,9 +21,9 @@ import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from checks.errors import LicenseNotFound, LicenseSourceError
-from checks.licenses.emails import normalise_email
 from checks.licenses.records import LicenseFieldError, license_from_mapping
 from checks.models import License
+from checks.text import fold_email
 
 PAGE_SIZE = 200
 MAX_PAGES = 10_000  # a server that never ends its paging must not hang the bot
@@ -75,7 +75,7 @@ class HttpLicenseDirectory:
         return license
 
     def find_by_email(self, email: str) -> builtins.list[License]:
-        key = normalise_email(email)
+        key = fold_email(email)
         if not key:
             return []
         call = "GET /licenses?email=…"
@@ -86,7 +86,7 @@ class HttpLicenseDirectory:
         matches = {
             lic.id: lic
             for lic in found
-            if any(normalise_email(e) == key for e in lic.instructor_emails)
+            if any(fold_email(e) == key for e in lic.instructor_emails)
         }
         return [matches[i] for i in sorted(matches)]
 

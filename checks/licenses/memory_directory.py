@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from types import TracebackType
 
 from checks.errors import LicenseNotFound
-from checks.licenses.emails import normalise_email
 from checks.licenses.records import check_unique_ids
 from checks.models import License
+from checks.text import fold_email
 
 
 class MemoryLicenseDirectory:
@@ -22,7 +22,7 @@ class MemoryLicenseDirectory:
         self._by_id = {lic.id: lic for lic in ordered}
         self._by_email: dict[str, builtins.list[License]] = {}
         for lic in ordered:
-            for key in {normalise_email(e) for e in lic.instructor_emails}:
+            for key in {fold_email(e) for e in lic.instructor_emails}:
                 self._by_email.setdefault(key, []).append(lic)
 
     def get(self, license_id: str) -> License:
@@ -32,7 +32,7 @@ class MemoryLicenseDirectory:
             raise LicenseNotFound(license_id) from None
 
     def find_by_email(self, email: str) -> builtins.list[License]:
-        key = normalise_email(email)
+        key = fold_email(email)
         if not key:
             return []
         return builtins.list(self._by_email.get(key, ()))

@@ -1,7 +1,7 @@
 """The embedded license directory: a SQLite file, created and seeded on first use.
 
 Tables: `licenses` (one row each), `license_emails` (instructor emails as typed, in order, plus
-their `normalise_email` key, indexed) and `license_app_ids` (Application IDs in order).
+their `fold_email` key, indexed) and `license_app_ids` (Application IDs in order).
 One connection is shared behind a lock, so a Slack app's worker threads can use one directory;
 every query is a few milliseconds, so serialising them costs nothing noticeable.
 """
@@ -18,7 +18,6 @@ from pathlib import Path
 from types import TracebackType
 
 from checks.errors import LicenseNotFound, LicenseSourceError
-from checks.licenses.emails import normalise_email
 from checks.licenses.records import (
     LicenseFieldError,
     check_unique_ids,
@@ -27,6 +26,7 @@ from checks.licenses.records import (
 )
 from checks.licenses.yaml_directory import read_licenses_yaml
 from checks.models import License
+from checks.text import fold_email
 
 Seed = Path | builtins.list[License] | None
 
@@ -79,7 +79,7 @@ class SqliteLicenseDirectory:
         return found[0]
 
     def find_by_email(self, email: str) -> builtins.list[License]:
-        key = normalise_email(email)
+        key = fold_email(email)
         return self._select(_BY_EMAIL, key) if key else []
 
     def list(self) -> builtins.list[License]:
@@ -240,7 +240,7 @@ def _insert(connection: sqlite3.Connection, license: License) -> None:
         "INSERT INTO license_emails (license_id, position, email, email_norm) "
         "VALUES (?, ?, ?, ?)",
         [
-            (license.id, position, email, normalise_email(email))
+            (license.id, position, email, fold_email(email))
             for position, email in enumerate(license.instructor_emails)
         ],
     )

@@ -17,8 +17,9 @@ import httpx
 import pytest
 
 from checks.errors import LicenseNotFound, LicenseSourceError
-from checks.licenses import HttpLicenseDirectory, LicenseDirectory, normalise_email
+from checks.licenses import HttpLicenseDirectory, LicenseDirectory
 from checks.models import License
+from checks.text import fold_email as normalise_email
 
 TOKEN = "s3cret-token"
 
