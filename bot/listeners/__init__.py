@@ -51,13 +51,9 @@ def register(app: App, service: RosterService) -> None:
         service.mention(event_origin(event, "mention"), str(event.get("text") or ""))
 
     def on_message(event: Mapping[str, Any], context: BoltContext) -> None:
-        if not is_human_message(event, context.bot_user_id):
-            return
-        origin = event_origin(event, "message")
-        if event.get("channel_type") == "im" and not event.get("thread_ts"):
-            service.mention(origin, str(event.get("text") or ""))
-        else:
-            service.message(origin, str(event.get("text") or ""))
+        if is_human_message(event, context.bot_user_id):
+            service.message(event_origin(event, "message"), str(event.get("text") or ""),
+                            direct=event.get("channel_type") == "im")
 
     def on_link_modal(body: Mapping[str, Any]) -> None:
         service.link_submitted(view_origin(body), view_metadata(body),

@@ -88,8 +88,12 @@ class RosterService:
                 self.replies.audit(origin, actor, "faq", license_id=None,
                                    result="answered" if answered else "no matching article")
 
-    def message(self, origin: Origin, text: str) -> None:
-        """A plain message in a thread: only dialogs listen; everything else is left alone."""
+    def message(self, origin: Origin, text: str, *, direct: bool = False) -> None:
+        """A plain message. In a thread only a dialog listens; a new direct message to the bot
+        is read like a mention; anything else in channels is left alone."""
+        if direct and not origin.thread_ts:
+            self.mention(origin, text)
+            return
         with self._guard(origin):
             if origin.thread_ts:
                 self.dialogs.reply(origin, self._actor(origin), text[:MAX_TEXT])

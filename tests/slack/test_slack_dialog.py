@@ -233,3 +233,18 @@ def test_an_expired_dialog_says_so(tmp_path: Path) -> None:
                                world.stub.calls("chat.postMessage")))
         assert not any("Step 2 of 3" in text_of(c.params)
                        for c in world.stub.calls("chat.postMessage"))
+
+
+def test_a_direct_message_is_answered_like_a_mention(world: SlackWorld) -> None:
+    world.send(sr.message("how do I run ClassLink's sanity check?", user_id="U_STAFF",
+                          channel_id="D_STAFF", channel_type="im", ts="1700007000.000100"))
+    answer = world.stub.wait_for("chat.postMessage", 1)[0]
+    assert answer.params["channel"] == "D_STAFF"
+    assert "Did this answer your question?" in text_of(answer.params)
+
+
+def test_our_own_messages_and_edits_are_ignored(world: SlackWorld) -> None:
+    world.send(sr.message("how do I run the sanity check?", user_id="U_BOT", bot_id="B1",
+                          channel_id="D_STAFF", channel_type="im", ts="1700007100.000100"))
+    time.sleep(0.3)
+    assert world.stub.calls("chat.postMessage") == []
