@@ -1,0 +1,190 @@
+"""The load generator's plumbing: keep-alive HTTP to the replicas, and a Slack stand-in to watch.
+
+KeepAlivePool is a minimal HTTP/1.1 client on asyncio streams (the approach of
+sandbox.slack_load): a few keep-alive connections per replica, shared by every simulated user.
+Not httpx, whose per-request CPU on a 2-core machine would be measured as the bot's latency.
+
+WatchedSlackStub is the Slack Web API stand-in that also keeps, per channel, the order of the
+bot's posts, and wakes the users watching a channel when something is posted or updated there,
+so a user waiting for an answer checks again only when its channel changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from sandbox.slack_api import SlackApiStub
+from sandbox.slack_requests import SlackRequest
+from sandbox.slack_workspace import ApiReply, JsonObject
+
+T = TypeVar("T")
+RECHECK_SECONDS = 1.0  # a waiting user looks again at least this often, woken or not
+
+
+class AnswerTimeout(Exception):
+    """The bot did not answer within the time a user waits."""
+
+
+# -- HTTP to the replicas -------------------------------------------------------------------------
+
+
+class KeepAlivePool:
+    """At most `size` keep-alive connections to one http:// URL; a request waits for a free one
+    (that wait is not part of its timing)."""
+
+    def __init__(self, url: str, *, size: int) -> None:
+        target = urlsplit(url)
+        if target.scheme != "http" or target.hostname is None:
+            raise ValueError(f"need an http:// URL, not {url!r}")
+        self.url = url
+        self._host, self._port = target.hostname, target.port or 80
+        self._path = target.path or "/"
+        self._idle: list[_Connection] = []
+        self._slots = asyncio.Semaphore(size)
+
+    async def post(self, request: SlackRequest, *,
+                   extra_headers: Mapping[str, str] | None = None) -> tuple[float, int]:
+        """(milliseconds from sending to the whole answer, HTTP status; 0 = no answer)."""
+        async with self._slots:
+            connection = self._idle.pop() if self._idle else _Connection(self._host, self._port)
+            try:
+                started = time.perf_counter()
+                status = await connection.post(self._path, request, extra_headers or {})
+                return (time.perf_counter() - started) * 1000, status
+            finally:
+                self._idle.append(connection)
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await connection.close()
+
+
+class _Connection:
+    """One keep-alive connection; it reconnects when the server closed it."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def post(self, path: str, request: SlackRequest, extra: Mapping[str, str]) -> int:
+        body = request.body.encode()
+        fields = {**request.headers, **extra}
+        head = "".join(f"{name}: {value}\r\n" for name, value in fields.items())
+        message = (f"POST {path} HTTP/1.1\r\nhost: {self.host}\r\n{head}"
+                   f"content-length: {len(body)}\r\n\r\n").encode() + body
+        try:
+            if self._streams is None:
+                self._streams = await asyncio.open_connection(self.host, self.port)
+            reader, writer = self._streams
+            writer.write(message)
+            await writer.drain()
+            status, keep_alive = await _read_response(reader)
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            await self.close()
+            return 0
+        if not keep_alive:
+            await self.close()
+        return status
+
+    async def close(self) -> None:
+        if self._streams is not None:
+            writer = self._streams[1]
+            self._streams = None
+            writer.close()
+            try:
+                await writer.wait_closed()
+            except OSError:
+                pass
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+    status = int(head[0].split(" ", 2)[1])
+    fields = (line.partition(":") for line in head[1:] if line)
+    headers = {name.strip().lower(): value.strip() for name, _, value in fields}
+    await reader.readexactly(int(headers.get("content-length", "0")))
+    return status, headers.get("connection", "").lower() != "close"
+
+
+# -- the Slack stand-in, watched ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One chat.postMessage the bot made: its ts, and its thread (None for a top-level post)."""
+
+    ts: str
+    thread_ts: str | None
+
+
+class WatchedSlackStub(SlackApiStub):
+    """SlackApiStub that indexes the bot's posts by channel and wakes the channel's watchers.
+
+    Hooks the stub's request handler (`_handle`): SlackApiStub has no public way to be told of
+    new calls, and polling `calls()` copies every call recorded so far.
+    """
+
+    def __init__(self, *, team_id: str) -> None:
+        super().__init__(team_id=team_id)
+        self._index_lock = threading.Lock()
+        self._posts: dict[str, list[Post]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wakers: dict[str, asyncio.Event] = {}
+
+    def watch_from(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Wake waiters on `loop` (the simulated users' event loop) from now on."""
+        self._loop = loop
+
+    def posts(self, channel: str, start: int = 0) -> list[Post]:
+        with self._index_lock:
+            return self._posts.get(channel, [])[start:]
+
+    def post_count(self, channel: str) -> int:
+        with self._index_lock:
+            return len(self._posts.get(channel, []))
+
+    async def wait_for_answer(self, channel: str, probe: Callable[[], T | None], *,
+                              timeout: float) -> T:
+        """The first non-None `probe()`, checked now and after each change in `channel`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        changed = self._wakers.setdefault(channel, asyncio.Event())
+        while True:
+            changed.clear()  # cleared before probing: a change after the probe sets it again
+            found = probe()
+            if found is not None:
+                return found
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AnswerTimeout
+            try:
+                await asyncio.wait_for(changed.wait(), min(remaining, RECHECK_SECONDS))
+            except TimeoutError:
+                pass
+
+    def _handle(self, path: str, headers: Mapping[str, str], params: JsonObject) -> ApiReply:
+        reply = super()._handle(path, headers, params)
+        if reply.status == 200 and reply.body.get("ok"):
+            method = path.rsplit("/", 1)[-1]
+            channel = str(reply.body.get("channel") or params.get("channel") or "")
+            if method == "chat.postMessage":
+                thread = params.get("thread_ts")
+                with self._index_lock:
+                    self._posts.setdefault(channel, []).append(
+                        Post(str(reply.body["ts"]), str(thread) if thread else None))
+            if method in ("chat.postMessage", "chat.update", "chat.postEphemeral") and \
+                    self._loop is not None:
+                self._loop.call_soon_threadsafe(self._wake, channel)
+        return reply
+
+    def _wake(self, channel: str) -> None:
+        changed = self._wakers.get(channel)
+        if changed is not None:
+            changed.set()

@@ -1,0 +1,160 @@
+"""The child processes of bench/load.py: one rosterbot replica, or the ClassLink sandbox.
+
+    python bench/load_node.py classlink
+    python bench/load_node.py replica --database-url URL --slack-url URL --classlink-url URL \
+        --partner-key KEY [--support-channel C] [--log-file PATH]
+
+Each prints one JSON line once it serves ({"url": ..., "pid": ...}), serves until a line arrives
+on its stdin or stdin closes, shuts down and prints one more JSON line: its CPU seconds, peak RSS
+and the log records it saw at WARNING and above (counts by level, the first few messages).
+
+A replica is what `rosterbot run --http` builds, over the sandbox world: bot.app.create_app on its
+own store connection, served by bot.http.serve_bolt, posting to the Slack stand-in. Shutting down
+waits for the lazy listeners still running (BuiltApp.close), so every answer is posted first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import resource
+import sys
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+SAMPLES_KEPT = 20  # log messages kept verbatim for the report; the rest are only counted
+
+
+class LogTally(logging.Handler):
+    """Counts the records at WARNING and above, by level, and keeps the first few."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.levels: Counter[str] = Counter()
+        self.samples: list[str] = []
+        self._lock_samples = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self._lock_samples:
+            self.levels[record.levelname] += 1
+            if len(self.samples) < SAMPLES_KEPT:
+                self.samples.append(f"{record.levelname} {record.name}: {record.getMessage()}"
+                                    [:500])
+
+
+@contextmanager
+def logs_tallied(log_file: Path | None) -> Iterator[LogTally]:
+    """Route every WARNING+ record to the tally (and `log_file`, with tracebacks)."""
+    tally = LogTally()
+    root = logging.getLogger()
+    root.setLevel(logging.WARNING)
+    root.addHandler(tally)
+    handler: logging.Handler | None = None
+    if log_file is not None:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(process)d %(threadName)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    try:
+        yield tally
+    finally:
+        root.removeHandler(tally)
+        if handler is not None:
+            root.removeHandler(handler)
+            handler.close()
+
+
+def announce(fields: dict[str, Any]) -> None:
+    print(json.dumps(fields), flush=True)
+
+
+def wait_for_stop() -> None:
+    """Block until the parent writes a line or goes away (stdin closes)."""
+    sys.stdin.readline()
+
+
+def own_usage() -> dict[str, float]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024}
+
+
+def serve_classlink() -> dict[str, Any]:
+    from sandbox.sample import sample_world
+    from sandbox.server import SandboxServer
+
+    with SandboxServer(sample_world()) as server:
+        server.start()
+        announce({"url": server.url, "partner_key": server.partner_key, "pid": os.getpid()})
+        wait_for_stop()
+        requests = len(server.requests)
+    return {**own_usage(), "requests": requests}
+
+
+def serve_replica(args: argparse.Namespace) -> dict[str, Any]:
+    from bot.app import create_app
+    from bot.http import serve_bolt
+    from bot.settings import Settings
+    from bot.store import open_store
+    from checks.classlink import ClassLinkClient
+    from checks.diagnose import Diagnoser
+    from checks.licenses import SqliteLicenseDirectory
+    from sandbox.sample import sample_licenses
+
+    with logs_tallied(args.log_file) as tally:
+        with ExitStack() as stack:  # closed in reverse: server, lazy work, store, clients
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-replica-")))
+            licenses = SqliteLicenseDirectory(tmp / "licenses.sqlite3", seed=sample_licenses())
+            stack.callback(licenses.close)
+            classlink = ClassLinkClient(base_url=args.classlink_url, partner_key=args.partner_key)
+            stack.callback(classlink.close)
+            store = open_store(args.database_url)
+            stack.callback(store.close)
+            settings = Settings.from_mapping({
+                "ROSTERBOT_DATA_DIR": str(tmp), "DATABASE_URL": args.database_url,
+                "SLACK_BOT_TOKEN": args.bot_token, "SLACK_SIGNING_SECRET": args.signing_secret,
+                "SLACK_API_URL": args.slack_url, "ROSTERBOT_SUPPORT_CHANNEL": args.support_channel,
+            })
+            built = create_app(settings, diagnoser=Diagnoser(licenses=licenses,
+                                                             classlink=classlink), store=store)
+            stack.callback(built.close)
+            server = serve_bolt(built.app)
+            stack.callback(server.stop)
+            announce({"url": server.events_url, "pid": os.getpid()})
+            wait_for_stop()
+        return {**own_usage(), "log_levels": dict(tally.levels), "log_samples": tally.samples}
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="A child process of bench/load.py.")
+    roles = parser.add_subparsers(dest="role", required=True)
+    roles.add_parser("classlink", help="serve the sample world's ClassLink sandbox")
+    replica = roles.add_parser("replica", help="serve one rosterbot replica over HTTP")
+    replica.add_argument("--database-url", required=True)
+    replica.add_argument("--slack-url", required=True, help="the Slack Web API stand-in's base")
+    replica.add_argument("--classlink-url", required=True)
+    replica.add_argument("--partner-key", required=True)
+    replica.add_argument("--bot-token", default="xoxb-test")
+    replica.add_argument("--signing-secret", default="test-signing-secret")
+    replica.add_argument("--support-channel", default="C_ESCALATE")
+    replica.add_argument("--log-file", type=Path)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    summary = serve_classlink() if args.role == "classlink" else serve_replica(args)
+    announce(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
