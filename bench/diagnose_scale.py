@@ -34,6 +34,8 @@ import dataclasses
 import gc
 import hashlib
 import json
+import math
+import os
 import random
 import socketserver
 import subprocess
@@ -381,10 +383,7 @@ class _TimedDistrict:
 def measure(kind: str, *, url: str, license_path: Path, trace: bool) -> dict[str, Any]:
     """Diagnose the bench license once with client `kind`; the figures of this process."""
     license = license_from_mapping(json.loads(license_path.read_text()))
-    rosterbot = kind == "rosterbot"
-    client: ClassLinkClient | NaiveClassLink = (
-        ClassLinkClient(base_url=url, partner_key=PARTNER_KEY) if rosterbot
-        else NaiveClassLink(base_url=url, partner_key=PARTNER_KEY))
+    client = _client(kind, url)
     with tempfile.TemporaryDirectory(prefix="rosterbot-bench-") as tmp:
         licenses = SqliteLicenseDirectory(Path(tmp) / "licenses.sqlite3", seed=[license])
         licenses.get(license.id)  # create and seed the file before the clock starts
@@ -411,14 +410,21 @@ def measure(kind: str, *, url: str, license_path: Path, trace: bool) -> dict[str
         "users_read_seconds": None, "requests": requests_seen(url),
     }
     del diagnosis
-    if rosterbot and not trace:
-        figures["users_read_seconds"] = _users_read(source.inner)
+    if isinstance(client, ClassLinkClient) and not trace:
+        figures["users_read_seconds"] = _users_read(client)
     client.close()
     return figures
 
 
-def _users_read(client: ClassLinkSource) -> float:
-    assert isinstance(client, ClassLinkClient)
+def _client(kind: str, url: str) -> ClassLinkClient | NaiveClassLink:
+    if kind == "rosterbot":
+        return ClassLinkClient(base_url=url, partner_key=PARTNER_KEY)
+    if kind == "naive":
+        return NaiveClassLink(base_url=url, partner_key=PARTNER_KEY)
+    raise ValueError(f"unknown client {kind!r}; expected one of {', '.join(CLIENTS)}")
+
+
+def _users_read(client: ClassLinkClient) -> float:
     district = client.district(client.application(APP_ID))
     timings = []
     for _ in range(2):
@@ -515,7 +521,7 @@ def measure_size(size: int, *, seed: int, repeat: int, heap: bool, naive: bool,
 # -- report ----------------------------------------------------------------------------------------
 
 
-def print_report(results: Sequence[SizeResult]) -> None:
+def print_report(results: Sequence[SizeResult], machine: Machine) -> None:
     def heap(figures: ClientFigures | None) -> float | None:
         return None if figures is None else figures.heap_peak_mb
 
@@ -542,6 +548,7 @@ def print_report(results: Sequence[SizeResult]) -> None:
                  "requests", "user pages", "naive reqs", "same result"], detail))
     print()
     print(_verdict(results))
+    print(machine.describe())
 
 
 def _verdict(results: Sequence[SizeResult]) -> str:
@@ -559,9 +566,30 @@ def _verdict(results: Sequence[SizeResult]) -> str:
             f"{'met' if read_met else 'MISSED'} ({seconds(users_read)}).")
 
 
-def report_json(results: Sequence[SizeResult]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Machine:
+    """Context for the figures: a busy machine makes every time longer."""
+
+    cpus: int
+    load_before: float  # 1-minute load average when the run started
+    load_after: float
+
+    @classmethod
+    def before(cls) -> Machine:
+        return cls(os.cpu_count() or 1, os.getloadavg()[0], math.nan)
+
+    def done(self) -> Machine:
+        return dataclasses.replace(self, load_after=os.getloadavg()[0])
+
+    def describe(self) -> str:
+        return (f"{self.cpus} CPUs; 1-minute load average {self.load_before:.1f} at the start, "
+                f"{self.load_after:.1f} at the end.")
+
+
+def report_json(results: Sequence[SizeResult], machine: Machine) -> dict[str, Any]:
     return {
         "aim": {"users": AIM_USERS, "seconds": AIM_SECONDS, "peak_rss_mb": AIM_RSS_MB},
+        "machine": dataclasses.asdict(machine),
         "sizes": [{**dataclasses.asdict(r), "speedup": r.speedup,
                    "same_diagnosis": r.same_diagnosis} for r in results],
     }
@@ -614,12 +642,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    machine = Machine.before()
     results = [measure_size(size, seed=args.seed, repeat=args.repeat, heap=not args.no_heap,
                             naive=not args.no_naive, say=say) for size in args.sizes]
+    machine = machine.done()
     if args.json:
-        print(json.dumps(report_json(results), indent=2))
+        print(json.dumps(report_json(results, machine), indent=2))
     else:
-        print_report(results)
+        print_report(results, machine)
     return 0
 
 
