@@ -33,12 +33,11 @@ from bot.dialog import (
     begin,
     decode_action_value,
     encode_action_value,
-    find_email,
     is_expired,
-    read_reply,
     record_result,
 )
 from bot.errors import InvalidTransition
+from bot.intents import find_email, read_reply
 
 T0 = 1_700_000_000.0
 

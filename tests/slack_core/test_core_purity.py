@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CORE = ["bot/dialog.py", "bot/knowledge.py", "bot/rendering.py", "bot/blocks.py"]
+CORE = ["bot/dialog.py", "bot/intents.py", "bot/knowledge.py", "bot/rendering.py",
+        "bot/blocks.py", "bot/policy.py", "bot/commands.py", "checks/rules/connection.py",
+        "checks/rules/emails.py", "checks/rules/sanity.py", "checks/text.py",
+        *sorted(str(p.relative_to(REPO)) for p in (REPO / "checks/matching").glob("*.py"))]
 FORBIDDEN_MODULES = ("slack_bolt", "slack_sdk", "httpx", "sqlalchemy", "psycopg", "requests",
                      "socket", "urllib.request", "bot.store", "bot.service", "bot.app")
 # The dialog must not even read a clock or render text: `now` is passed in, words live elsewhere.
@@ -42,8 +45,18 @@ def test_core_modules_import_no_io_libraries(relative: str) -> None:
     assert "environ" not in attribute_uses(path), f"{relative} reads the environment"
 
 
+def test_listeners_do_no_http_and_hold_no_dialog_logic() -> None:
+    for path in (REPO / "bot/listeners").glob("*.py"):
+        imported = imported_modules(path)
+        assert not {m for m in imported if m.split(".")[0] in ("httpx", "requests")}, path.name
+        assert not {"bot.dialog", "bot.store", "checks"} & imported, path.name
+
+
 def test_block_kit_literals_live_only_in_blocks() -> None:
-    for relative in ("bot/dialog.py", "bot/knowledge.py", "bot/rendering.py"):
+    listeners = [str(p.relative_to(REPO)) for p in (REPO / "bot/listeners").glob("*.py")]
+    service = [str(p.relative_to(REPO)) for p in (REPO / "bot/service").glob("*.py")]
+    for relative in ("bot/dialog.py", "bot/knowledge.py", "bot/rendering.py", *listeners,
+                     *service):
         text = (REPO / relative).read_text()
         assert '"type": "section"' not in text and '"type": "actions"' not in text
     for template in (REPO / "bot/templates").glob("*.j2"):
