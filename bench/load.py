@@ -27,12 +27,14 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
@@ -101,22 +103,26 @@ class Latency:
 class Result:
     setup: str
     users: int
+    ramp_seconds: float
     seconds: float
     requests: int
     requests_per_second: float
     dialogs_completed: int
     dialogs_escalated: int
     dialogs_cut_off: int
+    double_clicks: int
     ack_ms: Latency
+    ack_ms_after_ramp: Latency  # requests sent once every user had arrived
     ack_ms_by_kind: dict[str, Latency]
     answer_seconds: Latency
     non_200: int
+    statuses: dict[str, int]  # HTTP status (0: no answer) -> requests
     log_errors: int  # ERROR/CRITICAL records and tracebacks in the replicas' logs
     log_warnings: int
     stalled_dialogs: int
     audit: Audit
     cpu_seconds: dict[str, float]
-    machine_busy: float  # share of all cores busy during the run (both cores = 1.0)
+    machine_busy: float  # share of all cores busy during the run (every core busy = 1.0)
     log_dir: str
     samples: list[str] = field(default_factory=list)
 
@@ -242,6 +248,7 @@ def run_setup(setup: Setup, plan: Plan, args: argparse.Namespace, log_dir: Path)
         replica_summaries = [replica.stop() for replica in replicas]
         classlink_summary = classlink.stop()
         after = _cpu_marks()
+        dump_acks(tally, log_dir / f"{slug}-acks.json")
         audit = audit_calls(stub.calls(), tally, permalink=stub.workspace.permalink)
     return summarise(setup, plan, tally, audit, replica_summaries, classlink_summary,
                      before=before, after=after, log_dir=log_dir)
@@ -253,6 +260,11 @@ async def _timed_drive(session: Session) -> Tally:
     tally = await drive(session)
     tally.driver_cpu_seconds = time.thread_time() - started
     return tally
+
+
+def dump_acks(tally: Tally, path: Path) -> None:
+    """Every request's kind, send time, ack latency and status, for a closer look later."""
+    path.write_text(json.dumps([asdict(ack) for ack in tally.acks]), encoding="utf-8")
 
 
 def wait_for_mention_replies(stub: WatchedSlackStub, tally: Tally) -> None:
@@ -272,12 +284,13 @@ def texts() -> Texts:
 
 
 def _cpu_marks() -> tuple[float, float, float]:
-    """(this process's CPU seconds, machine busy jiffies, machine total jiffies)."""
+    """(this process's CPU seconds, machine busy CPU seconds, machine total CPU seconds)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     with open("/proc/stat", encoding="ascii") as stat:
         fields = [int(value) for value in stat.readline().split()[1:]]
     idle = fields[3] + fields[4]  # idle + iowait
-    return usage.ru_utime + usage.ru_stime, float(sum(fields) - idle), float(sum(fields))
+    tick = os.sysconf("SC_CLK_TCK")
+    return usage.ru_utime + usage.ru_stime, (sum(fields) - idle) / tick, sum(fields) / tick
 
 
 def summarise(setup: Setup, plan: Plan, tally: Tally, audit: Audit,
@@ -291,20 +304,25 @@ def summarise(setup: Setup, plan: Plan, tally: Tally, audit: Audit,
            "main process (Slack stand-in + load generator)": after[0] - before[0],
            "ClassLink sandbox": float(classlink["cpu_seconds"])}
     cpu.update({f"replica {n}": float(r["cpu_seconds"]) for n, r in enumerate(replicas)})
+    ours = sum(cpu.values()) - cpu["load generator (event loop thread)"]
+    cpu["PostgreSQL and everything else on the machine"] = after[1] - before[1] - ours
     samples = [line for r in replicas for line in r.get("log_samples", [])[:5]]
     samples += tally.stalled[:5] + list(audit.samples)
     busy = after[2] - before[2]
     return Result(
-        setup=setup.label, users=plan.users, seconds=round(tally.window_seconds, 2),
+        setup=setup.label, users=plan.users, ramp_seconds=plan.ramp_seconds,
+        seconds=round(tally.window_seconds, 2),
         requests=len(acks),
         requests_per_second=len(acks) / tally.window_seconds if tally.window_seconds else 0.0,
         dialogs_completed=tally.dialogs_completed, dialogs_escalated=tally.dialogs_escalated,
-        dialogs_cut_off=tally.dialogs_cut_off,
+        dialogs_cut_off=tally.dialogs_cut_off, double_clicks=tally.double_clicks,
         ack_ms=Latency.of([ack.ms for ack in acks]),
+        ack_ms_after_ramp=Latency.of([ack.ms for ack in acks if ack.at >= plan.ramp_seconds]),
         ack_ms_by_kind={kind: Latency.of([a.ms for a in acks if a.kind == kind])
                         for kind in kinds},
         answer_seconds=Latency.of(tally.answer_seconds),
         non_200=sum(1 for ack in acks if ack.status != 200),
+        statuses={str(status): n for status, n in sorted(Counter(a.status for a in acks).items())},
         log_errors=sum(lv.get("ERROR", 0) + lv.get("CRITICAL", 0) for lv in levels)
         + sum(int(r.get("tracebacks", 0)) for r in replicas),
         log_warnings=sum(lv.get("WARNING", 0) for lv in levels),
@@ -326,8 +344,8 @@ def format_report(results: Sequence[Result], plan: Plan, connections: int) -> st
              f"{r.answer_seconds.p50:.2f}", f"{r.answer_seconds.p99:.2f}", str(r.errors),
              str(r.audit.duplicates)] for r in results]
     lines = [f"load: {plan.users} users, {plan.seconds:g} s per setup, a mention to every "
-             f"replica every {plan.mention_interval:g} s, think time up to "
-             f"{plan.think_seconds:g} s",
+             f"replica every {plan.mention_interval:g} s, users arriving over "
+             f"{plan.ramp_seconds:g} s, think time up to {plan.think_seconds:g} s",
              f"load client: {CLIENT}, {connections} connections per replica", "",
              table(headers, rows), ""]
     for result in results:
@@ -345,7 +363,11 @@ def _details(r: Result) -> list[str]:
         f"completed ({r.dialogs_escalated} escalated), {r.dialogs_cut_off} cut off by the time "
         "limit",
         f"  ack ms by kind: {kinds}",
-        f"  errors: {r.non_200} non-200, {r.log_errors} log errors ({r.log_warnings} warnings), "
+        f"  ack ms after the {r.ramp_seconds:g} s ramp: p50 {r.ack_ms_after_ramp.p50:.1f} "
+        f"p99 {r.ack_ms_after_ramp.p99:.1f} max {r.ack_ms_after_ramp.max:.1f}; "
+        f"{r.double_clicks} closing buttons double-clicked onto every replica",
+        f"  errors: {r.non_200} non-200 (statuses {r.statuses}), {r.log_errors} log errors "
+        f"({r.log_warnings} warnings), "
         f"{r.stalled_dialogs} dialogs not finished, {a.private_replies} private apologies or "
         f"refusals, {a.missing_summaries} escalations without a summary, "
         f"{a.unanswered_mentions} mentions unanswered",
@@ -376,6 +398,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--think", type=float, default=0.0,
                         help="a user pauses up to this many seconds before each request")
     parser.add_argument("--mention-interval", type=float, default=0.5)
+    parser.add_argument("--ramp", type=float, default=5.0,
+                        help="users arrive spread over this many seconds")
     parser.add_argument("--postgres", default=POSTGRES, help="server and database for schemas")
     parser.add_argument("--log-dir", type=Path, help="default: a new temporary folder")
     parser.add_argument("--seed", type=int, default=1)
@@ -392,6 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     plan = Plan(users=args.users, seconds=args.seconds, answer_timeout=args.answer_timeout,
                 think_seconds=args.think, mention_interval=args.mention_interval,
+                ramp_seconds=min(args.ramp, args.seconds / 2),
                 secret=sr.DEFAULT_SIGNING_SECRET, seed=args.seed)
     log_dir = args.log_dir or Path(tempfile.mkdtemp(prefix="rosterbot-load-"))
     log_dir.mkdir(parents=True, exist_ok=True)

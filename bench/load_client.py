@@ -25,6 +25,9 @@ from sandbox.slack_workspace import ApiReply, JsonObject
 
 T = TypeVar("T")
 RECHECK_SECONDS = 1.0  # a waiting user looks again at least this often, woken or not
+# bot.http closes a keep-alive connection idle for 30 s; one idle half that long is reopened
+# rather than reused, so a request never races the server closing it.
+IDLE_SECONDS = 15.0
 
 
 class AnswerTimeout(Exception):
@@ -53,6 +56,8 @@ class KeepAlivePool:
         """(milliseconds from sending to the whole answer, HTTP status; 0 = no answer)."""
         async with self._slots:
             connection = self._idle.pop() if self._idle else _Connection(self._host, self._port)
+            if time.monotonic() - connection.used_at > IDLE_SECONDS:
+                await connection.close()
             try:
                 started = time.perf_counter()
                 status = await connection.post(self._path, request, extra_headers or {})
@@ -71,6 +76,7 @@ class _Connection:
 
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
+        self.used_at = time.monotonic()
         self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
     async def post(self, path: str, request: SlackRequest, extra: Mapping[str, str]) -> int:
@@ -89,6 +95,7 @@ class _Connection:
         except (OSError, asyncio.IncompleteReadError, ValueError):
             await self.close()
             return 0
+        self.used_at = time.monotonic()
         if not keep_alive:
             await self.close()
         return status

@@ -7,11 +7,13 @@ for the lookup; *Next step*; pick a teacher and wait for the report; then *This 
 one dialog of four, *Talk to support*) and wait for the bot's last word. Every request goes to a
 random replica, so a dialog moves between them; every button value is the one the bot posted.
 A user sends nothing until the bot has answered the previous request (or `answer_timeout` runs
-out, which fails the dialog), as a person would.
+out, which fails the dialog), as a person would. Users arrive spread over the first
+`ramp_seconds`.
 
-The mention sender posts an app_mention with one event_id to all replicas at the same moment
-(to the one replica twice when there is only one), the way Slack's retries and a second delivery
-race; the bot must answer each mention once.
+Two kinds of request reach every replica at the same moment (the one replica twice when there is
+only one), where the bot must still answer once: in one dialog of three the closing button is
+double-clicked, and every `mention_interval` the mention sender posts an app_mention with one
+event_id, the way Slack's retries and a second delivery race.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ FAQ_QUESTIONS = (
     "what does the tobedeleted status mean?",
 )
 ESCALATE_ONE_IN = 4
+DOUBLE_CLICK_ONE_IN = 3
 USER_CHANNEL_PREFIX = "C_LOAD"
 
 
@@ -85,6 +88,7 @@ class Plan:
     answer_timeout: float
     think_seconds: float  # each request waits up to this long (uniformly) after the answer
     mention_interval: float
+    ramp_seconds: float
     secret: str
     seed: int
 
@@ -93,7 +97,8 @@ class Plan:
 class Ack:
     kind: str  # command | action | message | mention
     ms: float
-    status: int
+    status: int  # 0 when no answer came (connection refused, reset or closed)
+    at: float  # seconds from the start of the run to sending it
 
 
 @dataclass(slots=True)
@@ -105,6 +110,7 @@ class Tally:
     dialogs_completed: int = 0
     dialogs_escalated: int = 0  # of the completed ones
     dialogs_cut_off: int = 0  # still running when the time was up
+    double_clicks: int = 0  # closing buttons delivered to every replica at once
     stalled: list[str] = field(default_factory=list)  # dialogs the bot stopped answering
     troubleshoots: Counter[str] = field(default_factory=Counter)  # channel -> commands sent
     escalated_threads: list[tuple[str, str]] = field(default_factory=list)
@@ -131,10 +137,14 @@ class Session:
         self.rng = random.Random(plan.seed)
         self._ts_base = int(time.time())
         self._ts_count = 0
-        self._stop_at = 0.0
+        self._started = self._stop_at = 0.0
 
     def start_clock(self) -> None:
-        self._stop_at = time.monotonic() + self.plan.seconds
+        self._started = time.monotonic()
+        self._stop_at = self._started + self.plan.seconds
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self._started
 
     def closing(self) -> bool:
         return time.monotonic() >= self._stop_at
@@ -144,11 +154,27 @@ class Session:
         self._ts_count += 1
         return f"{self._ts_base}.{self._ts_count:06d}"
 
-    async def send(self, kind: str, request: sr.SlackRequest) -> None:
+    async def send(self, kind: str, request: sr.SlackRequest) -> Ack:
         if self.closing():
             raise CutOff
+        at = self.elapsed()
         ms, status = await self.rng.choice(self.pools).post(request)
-        self.tally.acks.append(Ack(kind, ms, status))
+        ack = Ack(kind, ms, status, at)
+        self.tally.acks.append(ack)
+        return ack
+
+    async def send_everywhere(self, kind: str, request: sr.SlackRequest) -> Ack:
+        """Deliver `request` to every replica at once (twice to a lone one); the first ack."""
+        if self.closing():
+            raise CutOff
+        at = self.elapsed()
+        answers = await asyncio.gather(*(pool.post(request) for pool in self.doubled_pools()))
+        acks = [Ack(kind, ms, status, at) for ms, status in answers]
+        self.tally.acks.extend(acks)
+        return acks[0]
+
+    def doubled_pools(self) -> list[KeepAlivePool]:
+        return list(self.pools) if len(self.pools) > 1 else list(self.pools) * 2
 
 
 class SimUser:
@@ -163,8 +189,9 @@ class SimUser:
         while not self.session.closing():
             license_id, email = self.rng.choice(LICENSES)
             escalate = self.rng.randrange(ESCALATE_ONE_IN) == 0
+            double = self.rng.randrange(DOUBLE_CLICK_ONE_IN) == 0
             try:
-                await self.dialog(license_id, email, escalate=escalate)
+                await self.dialog(license_id, email, escalate=escalate, double_click=double)
             except CutOff:
                 tally.dialogs_cut_off += 1
                 return
@@ -174,7 +201,8 @@ class SimUser:
             tally.dialogs_completed += 1
             tally.dialogs_escalated += escalate
 
-    async def dialog(self, license_id: str, email: str, *, escalate: bool) -> None:
+    async def dialog(self, license_id: str, email: str, *, escalate: bool,
+                     double_click: bool) -> None:
         mark = self.stub.post_count(self.channel)
         command = sr.slash_command(f"troubleshoot {license_id}", response_url=self._reply_url(),
                                    user_id=self.user, team_id=HOME_TEAM,
@@ -201,8 +229,10 @@ class SimUser:
         words = self.texts.escalation_confirmed if escalate else self.texts.fixed_thanks
         mark = self.stub.post_count(self.channel)
         action_id, value = _button(step, final)
+        if double_click:
+            self.session.tally.double_clicks += 1
         await self.ask("action", self._press(action_id, value, ts, thread), final,
-                       self._said(thread, mark, words[:20]))
+                       self._said(thread, mark, words[:20]), everywhere=double_click)
         if escalate:
             self.session.tally.escalated_threads.append((self.channel, thread))
 
@@ -216,18 +246,20 @@ class SimUser:
         return new_ts, step
 
     async def ask(self, kind: str, request: sr.SlackRequest, what: str,
-                  probe: Callable[[], T | None]) -> T:
-        """Send `request` to a replica, then wait for the answer `probe` recognises."""
+                  probe: Callable[[], T | None], *, everywhere: bool = False) -> T:
+        """Send `request` to a replica (or all), then wait for the answer `probe` recognises."""
         think = self.session.plan.think_seconds
         if think > 0:
             await asyncio.sleep(self.rng.uniform(0, think))
         started = time.monotonic()
-        await self.session.send(kind, request)
+        send = self.session.send_everywhere if everywhere else self.session.send
+        sent = await send(kind, request)
         timeout = self.session.plan.answer_timeout
         try:
             found = await self.stub.wait_for_answer(self.channel, probe, timeout=timeout)
         except AnswerTimeout:
-            raise Stalled(f"no {what} within {timeout:.0f} s") from None
+            raise Stalled(f"no {what} within {timeout:.0f} s of the {kind} sent at "
+                          f"{sent.at:.1f} s (HTTP {sent.status})") from None
         self.session.tally.answer_seconds.append(time.monotonic() - started)
         return found
 
@@ -281,7 +313,6 @@ class SimUser:
 async def send_mentions(session: Session) -> None:
     """Every `mention_interval`, one mention delivered to all replicas at the same moment."""
     plan, tally = session.plan, session.tally
-    targets = list(session.pools) if len(session.pools) > 1 else list(session.pools) * 2
     count = 0
     while True:
         await asyncio.sleep(plan.mention_interval)
@@ -293,13 +324,12 @@ async def send_mentions(session: Session) -> None:
                                  secret=plan.secret)
         count += 1
         tally.mentions.append(ts)
-        answers = await asyncio.gather(*(pool.post(mention) for pool in targets))
-        tally.acks.extend(Ack("mention", ms, status) for ms, status in answers)
+        await session.send_everywhere("mention", mention)
 
 
 async def drive(session: Session) -> Tally:
-    """Run every user (started over the first second) and the mention sender until the time is
-    up and every user has its last answer, or gave up waiting."""
+    """Run every user (arriving over the ramp) and the mention sender until the time is up and
+    every user has its last answer, or gave up waiting."""
     session.stub.watch_from(asyncio.get_running_loop())
     session.start_clock()
     started = time.monotonic()
@@ -309,7 +339,7 @@ async def drive(session: Session) -> Tally:
         await asyncio.sleep(delay)
         await user.run()
 
-    spread = 1.0 / max(1, len(users))
+    spread = session.plan.ramp_seconds / max(1, len(users))
     await asyncio.gather(send_mentions(session),
                          *(staggered(user, n * spread) for n, user in enumerate(users)))
     session.tally.window_seconds = min(time.monotonic() - started, session.plan.seconds)
