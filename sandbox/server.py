@@ -139,6 +139,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so paging clients reuse one connection
+    disable_nagle_algorithm = True  # else each small answer waits ~40 ms for a delayed ACK
     timeout = 60  # an idle keep-alive connection is closed after this many seconds
 
     def do_GET(self) -> None:

@@ -85,7 +85,12 @@ class Requester:
                 else f"HTTP 200 without the {envelope!r} key"
             )
             raise self._fail(ClassLinkBadResponse, detail, call)
-        return Reply(body=body, total=_total_count(response.headers))
+        total = _total_count(response.headers)
+        # httpx keeps Response and its stream in a reference cycle; with the cyclic GC paused
+        # during paging, every page body would stay alive until the last page. Breaking the
+        # cycle lets reference counting free each page as soon as it is decoded.
+        response.stream = httpx.ByteStream(b"")
+        return Reply(body=body, total=total)
 
     def _decode(self, response: httpx.Response, call: str) -> dict[str, Any]:
         try:

@@ -45,3 +45,13 @@ def test_memory_directory_finds_by_normalised_email(sample_licenses: list[Licens
 def test_memory_directory_rejects_duplicate_ids(sample_licenses: list[License]) -> None:
     with pytest.raises(ValueError, match="duplicate license id 'L-1001'"):
         MemoryLicenseDirectory([*sample_licenses, sample_licenses[2]])
+
+
+def test_ascii_fast_path_agrees_with_the_full_fold() -> None:
+    import unicodedata
+
+    for code in range(128):
+        raw = f"A{chr(code)}b@X.org"
+        slow = "".join(ch for ch in unicodedata.normalize("NFKC", raw)
+                       if not ch.isspace() and unicodedata.category(ch) != "Cf").casefold()
+        assert normalise_email(raw) == slow, repr(raw)

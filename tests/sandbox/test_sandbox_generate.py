@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import orjson
 import pytest
@@ -64,13 +62,10 @@ def test_instructor_emails() -> None:
         instructor_emails(roster, 31)
 
 
-def test_100k_users_generated_and_served_in_pages_of_10k() -> None:
-    started = time.perf_counter()
-    roster = generate_roster(users=100_000, teachers=5_000)
-    generated = time.perf_counter() - started
-    assert len(roster.users) == 100_000 and len(roster.enrollments) == 5_000 * 4 + 95_000 * 3
-    assert generated < 4.0, f"generating 100k users took {generated:.1f}s"
-
+def test_generated_users_are_served_in_full_pages() -> None:
+    """Sizes and paging only; speed is measured by bench/diagnose_scale.py, not by tests."""
+    roster = generate_roster(users=30_000, teachers=1_500)
+    assert len(roster.users) == 30_000 and len(roster.enrollments) == 1_500 * 4 + 28_500 * 3
     big = District(
         tenant_id="9000", tenant_name="Big District", application_id="1",
         oneroster_application_id="QmlnRGlzdA%3D%3D", bearer="big-bearer", enabled=True,
@@ -78,15 +73,12 @@ def test_100k_users_generated_and_served_in_pages_of_10k() -> None:
         roster=roster,
     )
     path = "/proxy/v1p0/QmlnRGlzdA%3D%3D/ims/oneroster/v1p1/users"
-    started = time.perf_counter()
     seen = 0
     with SandboxServer(World("pk", (big,))) as server, httpx.Client(
             base_url=server.url, headers={"Authorization": "Bearer big-bearer"}) as client:
-        for offset in range(0, 100_000, 10_000):
+        for offset in range(0, 30_000, 10_000):
             response = client.get(path, params={"limit": 10_000, "offset": offset})
-            assert response.headers["x-total-count"] == "100000"
+            assert response.headers["x-total-count"] == "30000"
             seen += len(orjson.loads(response.content)["users"])
-        assert len(server.requests) == 10
-    served = time.perf_counter() - started
-    assert seen == 100_000
-    assert served < 6.0, f"serving 100k users took {served:.1f}s"
+        assert len(server.requests) == 3
+    assert seen == 30_000
