@@ -14,8 +14,7 @@ from oauthlib.oauth1 import Client as OAuthClient
 from sandbox.sample import sample_world
 from sandbox.server import SandboxServer
 from sandbox.world import District, World
-
-Signed = Callable[..., httpx.Response]
+from tests.sandbox.sandbox_helpers import Signed, direct_url, proxy_path
 
 
 @pytest.fixture(scope="session")
@@ -39,20 +38,6 @@ def tls() -> ssl.SSLContext:
 def http(server: SandboxServer, tls: ssl.SSLContext) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=10, verify=tls) as client:
         yield client
-
-
-def district(world: World, tenant_id: str) -> District:
-    found = world.by_tenant(tenant_id)
-    assert found is not None, tenant_id
-    return found
-
-
-def proxy_path(d: District, endpoint: str) -> str:
-    return f"/proxy/v1p0/{d.oneroster_application_id}/ims/oneroster/v1p1/{endpoint}"
-
-
-def direct_url(server: SandboxServer, d: District, endpoint: str) -> str:
-    return f"{server.url}/districts/{d.tenant_id}/ims/oneroster/v1p1/{endpoint}"
 
 
 @pytest.fixture

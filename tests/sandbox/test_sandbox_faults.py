@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from conftest import district
 
 from sandbox.faults import FaultKind, FaultSwitches
 from sandbox.server import SandboxServer
 from sandbox.world import World
+from tests.sandbox.sandbox_helpers import district
 
 Get = Callable[..., httpx.Response]
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Signed, district, proxy_path
 
 from sandbox.server import SandboxServer
 from sandbox.world import World
+from tests.sandbox.sandbox_helpers import Signed, district, proxy_path
 
 Get = Callable[..., httpx.Response]
 

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import district
 
 from checks.licenses.yaml_directory import read_licenses_yaml
 from checks.models import License, Role, RosterUser
@@ -20,6 +19,7 @@ from sandbox.sample import (
     sample_world,
 )
 from sandbox.world import District, World, load_world
+from tests.sandbox.sandbox_helpers import district
 
 TODAY = dt.date(2026, 11, 28)
 
