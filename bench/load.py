@@ -29,6 +29,7 @@ import json
 import math
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -283,19 +284,39 @@ def texts() -> Texts:
                  escalation_confirmed=kb.string("escalation_confirmed"))
 
 
-def _cpu_marks() -> tuple[float, float, float]:
-    """(this process's CPU seconds, machine busy CPU seconds, machine total CPU seconds)."""
+CpuMarks = tuple[float, float, float, float]
+
+
+def _cpu_marks() -> CpuMarks:
+    """CPU seconds so far: this process, PostgreSQL's processes, the machine busy, the machine."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     with open("/proc/stat", encoding="ascii") as stat:
         fields = [int(value) for value in stat.readline().split()[1:]]
     idle = fields[3] + fields[4]  # idle + iowait
     tick = os.sysconf("SC_CLK_TCK")
-    return usage.ru_utime + usage.ru_stime, (sum(fields) - idle) / tick, sum(fields) / tick
+    return (usage.ru_utime + usage.ru_stime, _postgres_ticks() / tick,
+            (sum(fields) - idle) / tick, sum(fields) / tick)
+
+
+def _postgres_ticks() -> int:
+    """CPU ticks of every running postgres process, plus those of its ended children (a closed
+    connection's backend is added to the postmaster's cutime/cstime when it exits)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text(encoding="ascii")
+        except OSError:  # the process ended meanwhile
+            continue
+        name, _, rest = text.partition("(")[2].rpartition(")")
+        if name == "postgres":
+            fields = rest.split()  # fields[0] is the state, the 3rd field of stat
+            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total
 
 
 def summarise(setup: Setup, plan: Plan, tally: Tally, audit: Audit,
               replicas: Sequence[dict[str, Any]], classlink: dict[str, Any], *,
-              before: tuple[float, float, float], after: tuple[float, float, float],
+              before: CpuMarks, after: CpuMarks,
               log_dir: Path) -> Result:
     acks = tally.acks
     kinds = sorted({ack.kind for ack in acks})
@@ -304,11 +325,12 @@ def summarise(setup: Setup, plan: Plan, tally: Tally, audit: Audit,
            "main process (Slack stand-in + load generator)": after[0] - before[0],
            "ClassLink sandbox": float(classlink["cpu_seconds"])}
     cpu.update({f"replica {n}": float(r["cpu_seconds"]) for n, r in enumerate(replicas)})
+    cpu["PostgreSQL (every connection)"] = after[1] - before[1]
     ours = sum(cpu.values()) - cpu["load generator (event loop thread)"]
-    cpu["PostgreSQL and everything else on the machine"] = after[1] - before[1] - ours
+    cpu["anything else on the machine"] = after[2] - before[2] - ours
     samples = [line for r in replicas for line in r.get("log_samples", [])[:5]]
     samples += tally.stalled[:5] + list(audit.samples)
-    busy = after[2] - before[2]
+    elapsed = after[3] - before[3]
     return Result(
         setup=setup.label, users=plan.users, ramp_seconds=plan.ramp_seconds,
         seconds=round(tally.window_seconds, 2),
@@ -328,7 +350,7 @@ def summarise(setup: Setup, plan: Plan, tally: Tally, audit: Audit,
         log_warnings=sum(lv.get("WARNING", 0) for lv in levels),
         stalled_dialogs=len(tally.stalled), audit=audit,
         cpu_seconds={name: round(value, 2) for name, value in cpu.items()},
-        machine_busy=(after[1] - before[1]) / busy if busy else math.nan,
+        machine_busy=(after[2] - before[2]) / elapsed if elapsed else math.nan,
         log_dir=str(log_dir), samples=samples,
     )
 
@@ -414,6 +436,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    # Stopped with SIGTERM, still drop the schema and stop the children (finally blocks run).
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     plan = Plan(users=args.users, seconds=args.seconds, answer_timeout=args.answer_timeout,
                 think_seconds=args.think, mention_interval=args.mention_interval,
                 ramp_seconds=min(args.ramp, args.seconds / 2),

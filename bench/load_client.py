@@ -145,8 +145,8 @@ class WatchedSlackStub(SlackApiStub):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakers: dict[str, asyncio.Event] = {}
 
-    def watch_from(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Wake waiters on `loop` (the simulated users' event loop) from now on."""
+    def watch_from(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Wake waiters on `loop` (the simulated users' event loop) from now on; None stops."""
         self._loop = loop
 
     def posts(self, channel: str, start: int = 0) -> list[Post]:
@@ -186,10 +186,18 @@ class WatchedSlackStub(SlackApiStub):
                 with self._index_lock:
                     self._posts.setdefault(channel, []).append(
                         Post(str(reply.body["ts"]), str(thread) if thread else None))
-            if method in ("chat.postMessage", "chat.update", "chat.postEphemeral") and \
-                    self._loop is not None:
-                self._loop.call_soon_threadsafe(self._wake, channel)
+            if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+                self._notify(channel)
         return reply
+
+    def _notify(self, channel: str) -> None:
+        loop = self._loop
+        if loop is None:
+            return
+        try:
+            loop.call_soon_threadsafe(self._wake, channel)
+        except RuntimeError:  # the loop closed meanwhile; nobody waits any more
+            pass
 
     def _wake(self, channel: str) -> None:
         changed = self._wakers.get(channel)

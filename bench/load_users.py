@@ -149,6 +149,10 @@ class Session:
     def closing(self) -> bool:
         return time.monotonic() >= self._stop_at
 
+    async def pause(self, seconds: float) -> None:
+        """Sleep `seconds`, or until the time is up if that comes first."""
+        await asyncio.sleep(max(0.0, min(seconds, self._stop_at - time.monotonic())))
+
     def next_ts(self) -> str:
         """A Slack ts for a message a user types; unique in the run."""
         self._ts_count += 1
@@ -315,7 +319,7 @@ async def send_mentions(session: Session) -> None:
     plan, tally = session.plan, session.tally
     count = 0
     while True:
-        await asyncio.sleep(plan.mention_interval)
+        await session.pause(plan.mention_interval)
         if session.closing():
             return
         ts = session.next_ts()
@@ -340,11 +344,14 @@ async def drive(session: Session) -> Tally:
         await user.run()
 
     spread = session.plan.ramp_seconds / max(1, len(users))
-    await asyncio.gather(send_mentions(session),
-                         *(staggered(user, n * spread) for n, user in enumerate(users)))
+    try:
+        await asyncio.gather(send_mentions(session),
+                             *(staggered(user, n * spread) for n, user in enumerate(users)))
+    finally:
+        session.stub.watch_from(None)
+        for pool in session.pools:
+            await pool.close()
     session.tally.window_seconds = min(time.monotonic() - started, session.plan.seconds)
-    for pool in session.pools:
-        await pool.close()
     return session.tally
 
 
