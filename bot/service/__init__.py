@@ -133,7 +133,6 @@ class RosterService:
 
     def _loose_action(self, origin: Origin, actor: Actor, action: Action) -> None:
         """Buttons under FAQ answers and help messages, which belong to no dialog."""
-        audience = self.replies.public_audience(actor, origin.channel_id)
         thread = origin.thread_ts or origin.message_ts
         if action is Action.FAQ_YES:
             self.replies.private(origin, self.replies.say_key("faq_thanks", actor.audience))
@@ -149,7 +148,7 @@ class RosterService:
                                 step=Step.ESCALATED)
             self.escalations.escalate(state, origin, actor)
         else:
-            log.info("ignoring %s outside a dialog (%s)", action, audience)
+            log.info("ignoring %s outside a dialog", action)
 
     def _guard(self, origin: Origin, *, tell_user: bool = True) -> _Guard:
         return _Guard(self, origin, tell_user=tell_user)

@@ -106,7 +106,8 @@ class Dialogs:
             if not self._may_act(origin, actor, state.license_id):
                 return
             if is_expired(state, self.deps.clock(), self.deps.dialog_ttl_seconds):
-                self._say(state, "dialog_expired", actor)
+                self._say(state, "dialog_expired",
+                          self.replies.public_audience(actor, state.channel_id))
                 return
             try:
                 transition = advance(state, event, now=self.deps.clock())
@@ -130,12 +131,12 @@ class Dialogs:
     def _apply(self, transition: Transition, version: int, origin: Origin, actor: Actor) -> None:
         state = transition.state
         shown: dict[Step, str] = {}
+        audience = self.replies.public_audience(actor, state.channel_id)  # once per request
         for effect in transition.effects:
-            state, version = self._run(effect, state, version, origin, actor, shown)
+            state, version = self._run(effect, state, version, origin, actor, audience, shown)
 
     def _run(self, effect: Effect, state: DialogState, version: int, origin: Origin,
-             actor: Actor, shown: dict[Step, str]) -> tuple[DialogState, int]:
-        audience = self.replies.public_audience(actor, state.channel_id)
+             actor: Actor, audience: str, shown: dict[Step, str]) -> tuple[DialogState, int]:
         if isinstance(effect, ShowStep):
             message = self.steps.message(dialog_id=state.dialog_id, step=effect.step,
                                          license=None, result=None, audience=audience)
@@ -152,14 +153,14 @@ class Dialogs:
             self.replies.audit(origin, actor, "teacher", license_id=state.license_id,
                                result="teacher report in dialog")
         elif isinstance(effect, AskLicense):
-            self._say(state, "choose_license", actor)
+            self._say(state, "choose_license", audience)
         elif isinstance(effect, Escalate):
             self.escalations.escalate(state, origin, actor)
         elif isinstance(effect, ShowFaq):
             self.faq.answer_in_thread(state.channel_id, state.thread_ts, effect.question,
                                       audience, dialog_id=state.dialog_id)
         elif isinstance(effect, Say):
-            self._say(state, effect.key, actor)
+            self._say(state, effect.key, audience)
         elif isinstance(effect, Close):
             self.replies.audit(origin, actor, "close", license_id=state.license_id,
                                result=f"dialog closed: {effect.reason}")
@@ -199,8 +200,7 @@ class Dialogs:
             user_id=state.user_id, license_id=state.license_id, state=state.to_dict(),
             expected_version=version)
 
-    def _say(self, state: DialogState, key: str, actor: Actor) -> None:
-        audience = self.replies.public_audience(actor, state.channel_id)
+    def _say(self, state: DialogState, key: str, audience: str) -> None:
         self.replies.post_text(state.channel_id, state.thread_ts,
                                self.replies.say_key(key, audience))
 
