@@ -17,8 +17,10 @@ no ack over 3 s.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +29,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
@@ -161,8 +164,7 @@ def rosterbot_app(stub: SlackApiStub, *, secret: str) -> Iterator[App | None]:
         from checks.classlink import ClassLinkClient
         from checks.diagnose import Diagnoser
         from checks.licenses import SqliteLicenseDirectory
-        from sandbox.sample import sample_licenses, sample_world
-        from sandbox.server import SandboxServer
+        from sandbox.sample import sample_licenses
     except ImportError as exc:
         print(f"note: rosterbot not measured ({exc}); measuring the bare app only.",
               file=sys.stderr)
@@ -170,11 +172,15 @@ def rosterbot_app(stub: SlackApiStub, *, secret: str) -> Iterator[App | None]:
         return
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ack-bench-")))
-        classlink = stack.enter_context(SandboxServer(sample_world()))
-        classlink.faults.add("slow", times=None, delay=CLASSLINK_DELAY_SECONDS)
+        # ClassLink is remote in production: serve it from another process so its CPU does not
+        # compete with the acks for this process's GIL.
+        url, partner_key = stack.enter_context(classlink_process())
+        httpx.post(f"{url}/_sandbox/faults", json={
+            "kind": "slow", "times": None, "delay": CLASSLINK_DELAY_SECONDS}).raise_for_status()
+        stack.callback(lambda: httpx.delete(f"{url}/_sandbox/faults"))
         licenses = SqliteLicenseDirectory(tmp / "licenses.sqlite3", seed=sample_licenses())
         stack.callback(licenses.close)
-        client = ClassLinkClient(base_url=classlink.url, partner_key=classlink.partner_key)
+        client = ClassLinkClient(base_url=url, partner_key=partner_key)
         stack.callback(client.close)
         store = open_store(f"sqlite:///{tmp / 'store.sqlite3'}")
         stack.callback(store.close)
@@ -189,8 +195,24 @@ def rosterbot_app(stub: SlackApiStub, *, secret: str) -> Iterator[App | None]:
         try:
             yield built.app
         finally:
-            classlink.faults.clear()  # what is still running finishes quickly
+            httpx.delete(f"{url}/_sandbox/faults")  # what is still running finishes quickly
             drop_queued_work(built.app)
+
+
+@contextmanager
+def classlink_process() -> Iterator[tuple[str, str]]:
+    """The sample world's ClassLink sandbox in a child process: (url, partner key)."""
+    node = Path(__file__).with_name("load_node.py")
+    with subprocess.Popen([sys.executable, str(node), "classlink"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdin is not None and child.stdout is not None
+        info = json.loads(child.stdout.readline())
+        try:
+            yield info["url"], info["partner_key"]
+        finally:
+            child.stdin.write("\n")
+            child.stdin.close()
+            child.wait(timeout=30)
 
 
 def drop_queued_work(app: App) -> None:
