@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence, Sized
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,31 @@ def mrkdwn(value: object) -> str:
     """User or roster data made inert in mrkdwn: only &, < and > are escaped, as Slack asks."""
     text = "" if value is None else str(value)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def visible(value: object) -> str:
+    """Spaces and invisible characters made visible (␣, [U+200B]), so "License has
+    ' jo@x.org'" does not read the same as the roster's address."""
+    out = []
+    for ch in str(value):
+        if ch == " ":
+            out.append("␣")
+        elif ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Cc"):
+            out.append(f"[U+{ord(ch):04X}]")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# What made a near-miss, in words (finding data "kind" from checks.matching).
+FIX_KINDS = {
+    "case": "only capital letters differ", "whitespace": "stray spaces or invisible characters",
+    "unicode": "look-alike characters", "plus": "a +tag in the address",
+    "typo": "a typo", "domain": "a misspelt domain", "alias_domain": "an old or alias domain",
+    "scheme": "another address pattern for the same person", "nickname": "a nickname",
+    "accents": "accents", "gmail": "Gmail ignores dots", "inactive_record":
+    "the license has the address of an inactive record of this teacher",
+}
 
 
 def mask_app_id(value: object) -> str:
@@ -190,12 +216,12 @@ def make_environment(
         keep_trailing_newline=False,
     )
     env.filters.update(
-        mrkdwn=mrkdwn, mask_app_id=mask_app_id, plural=plural, more=more,
+        mrkdwn=mrkdwn, mask_app_id=mask_app_id, visible=visible, plural=plural, more=more,
         user_mention=user_mention, channel_link=channel_link, link=link, slack_date=slack_date,
         status_icon=status_icon, status_word=status_word, worst_first=worst_first,
     )
     env.globals.update(
-        strings=kb.strings, steps=kb.steps, check_steps=CHECK_STEPS,
+        strings=kb.strings, steps=kb.steps, check_steps=CHECK_STEPS, fix_kinds=FIX_KINDS,
         list_limits={str(k): v for k, v in LIST_LIMIT.items()}, examples_limit=EXAMPLES_LIMIT,
         describe_tried=lambda tried: describe_tried(tried, kb),
     )

@@ -82,7 +82,9 @@ def test_customers_never_see_secrets_students_or_raw_errors(renderer: Renderer) 
 
 def test_staff_see_what_they_need(renderer: Renderer) -> None:
     renders = all_renders(renderer, "staff")
-    assert samples.OTHER_FULL_APP_ID in renders["diagnosis"]  # to attach it in one go
+    # never a full Application ID in Slack, not even for staff: the tenant says where to find it
+    assert samples.OTHER_FULL_APP_ID not in renders["diagnosis"]
+    assert "Partner Portal" in renders["diagnosis"]
     assert samples.RAW_ERROR in renders["classlink_no_answer"]
     assert samples.OTHER_LICENSE_ID in renders["email_lookup"]
     assert samples.STUDENT_NAME in renders["email_lookup"]
@@ -250,3 +252,15 @@ def test_describe_tried(kb: KnowledgeBase) -> None:
 def test_to_plain_for_terminals() -> None:
     text = "a &lt;b&gt; &amp; <https://x.org|site> <@U1> <mailto:a@b.org|a@b.org> " + slack_date(0)
     assert to_plain(text) == "a <b> & site (https://x.org) @U1 a@b.org 1970-01-01 00:00 UTC"
+
+
+def test_stray_spaces_in_a_license_email_are_visible(renderer: Renderer) -> None:
+    from checks.models import CheckResult, Finding, Status
+
+    finding = Finding("email_fix", Status.FAIL, "m", {
+        "license_email": " jo@x.org\u200b", "suggestion": "jo@x.org", "kind": "whitespace",
+        "teacher_name": "Jo Park"})
+    text = renderer.render("step", audience="customer", step="emails", license=None,
+                           result=CheckResult.of(2, "emails", [finding]))
+    assert "␣jo@x.org[U+200B]" in text
+    assert "stray spaces" in text
