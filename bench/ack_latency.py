@@ -35,7 +35,6 @@ from slack_sdk import WebClient
 
 from bot.http import serve_bolt
 from sandbox import slack_requests as sr
-from sandbox.slack_api import SlackApiStub
 from sandbox.slack_load import time_requests, time_requests_in_subprocess
 
 ACK_DEADLINE_MS = 3000.0
@@ -127,7 +126,7 @@ def measure(
 
 @contextmanager
 def bare_app(
-    stub: SlackApiStub, *, secret: str, lazy_seconds: float = 0.0,
+    stub: RemoteStub, *, secret: str, lazy_seconds: float = 0.0,
     process_before_response: bool = False,
 ) -> Iterator[App]:
     """Bolt with its defaults, acking every command and action at once; the lazy part only
@@ -152,7 +151,7 @@ def bare_app(
 
 
 @contextmanager
-def rosterbot_app(stub: SlackApiStub, *, secret: str) -> Iterator[App | None]:
+def rosterbot_app(stub: RemoteStub, *, secret: str) -> Iterator[App | None]:
     """The real bot over the sample world with a 2 s ClassLink, or None while it cannot be built.
 
     Uses the project's own factories; if their signatures move, this is the one place to adapt.
@@ -272,13 +271,53 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+@dataclass(frozen=True)
+class RemoteStub:
+    """The Slack Web API stand-in running in a child process (Slack is remote in production,
+    so its CPU must not compete with the apps' acks)."""
+
+    url: str
+    api_url: str
+    bot_token: str
+    response_prefix: str
+
+    def response_url(self, name: str) -> str:
+        return self.response_prefix + name
+
+
+STUB_CHILD = """
+import json, sys
+from sandbox import slack_requests as sr
+from sandbox.slack_api import SlackApiStub
+with SlackApiStub() as stub:
+    for user_id in json.loads(sys.argv[1]):
+        stub.add_user(user_id, team_id=stub.workspace.identity.team_id)
+    stub.add_channel(sr.DEFAULT_CHANNEL_ID, name="support")
+    print(json.dumps({"url": stub.url, "api_url": stub.api_url, "bot_token": stub.bot_token,
+                      "response_prefix": stub.response_url("")}), flush=True)
+    sys.stdin.readline()
+"""
+
+
+@contextmanager
+def stub_process() -> Iterator[RemoteStub]:
+    with subprocess.Popen([sys.executable, "-c", STUB_CHILD, json.dumps(list(BENCH_USERS))],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdin is not None and child.stdout is not None
+        info = json.loads(child.stdout.readline())
+        try:
+            yield RemoteStub(info["url"], info["api_url"], info["bot_token"],
+                             info["response_prefix"])
+        finally:
+            child.stdin.write("\n")
+            child.stdin.close()
+            child.wait(timeout=30)
+
+
 def run(args: argparse.Namespace) -> list[Stats]:
     """Measure each app in turn on one stub; the bare app comes first (the baseline)."""
     with ExitStack() as stack:
-        stub = stack.enter_context(SlackApiStub())
-        for user_id in BENCH_USERS:
-            stub.add_user(user_id, team_id=stub.workspace.identity.team_id)
-        stub.add_channel(sr.DEFAULT_CHANNEL_ID, name="support")
+        stub = stack.enter_context(stub_process())
         mix = request_mix(args.requests + WARMUP, response_url=stub.response_url("bench"),
                           secret=args.secret)
         apps: list[tuple[str, App]] = [("bare bolt", stack.enter_context(bare_app(
