@@ -66,7 +66,7 @@ class RosterService:
                 self.dialogs.press(origin, actor, decoded.dialog_id,
                                    Press(Action(decoded.action), decoded.arg))
             else:
-                self._loose_action(origin, actor, Action(decoded.action))
+                self._loose_action(origin, actor, Action(decoded.action), decoded.arg)
 
     def mention(self, origin: Origin, text: str) -> None:
         """@rosterbot ... in a channel, or a top-level direct message."""
@@ -131,8 +131,9 @@ class RosterService:
     def _actor(self, origin: Origin) -> Actor:
         return self.deps.identity.actor(origin.user_id, payload_team_id=origin.team_id)
 
-    def _loose_action(self, origin: Origin, actor: Actor, action: Action) -> None:
-        """Buttons under FAQ answers and help messages, which belong to no dialog."""
+    def _loose_action(self, origin: Origin, actor: Actor, action: Action, arg: str) -> None:
+        """Buttons under FAQ answers, help and expired dialogs, which belong to no dialog.
+        `arg` is signed with the value: "license:<id>" restarts an expired dialog's check."""
         thread = origin.thread_ts or origin.message_ts
         if action is Action.FAQ_YES:
             self.replies.private(origin, self.replies.say_key("faq_thanks", actor.audience))
@@ -140,7 +141,8 @@ class RosterService:
             self.replies.private(origin, self.replies.say_key("faq_no_followup", actor.audience),
                                  buttons=SUPPORT_BUTTON)
         elif action is Action.START_TROUBLESHOOTING:
-            self.dialogs.start(origin, actor, requested=None, thread_ts=thread)
+            requested = arg.removeprefix("license:") if arg.startswith("license:") else None
+            self.dialogs.start(origin, actor, requested=requested, thread_ts=thread)
         elif action is Action.TALK_TO_SUPPORT:
             state = DialogState(dialog_id="", channel_id=origin.channel_id,
                                 thread_ts=thread or "", user_id=actor.user_id,

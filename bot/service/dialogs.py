@@ -11,7 +11,9 @@ import random
 import time
 import uuid
 
+from bot.blocks import Button
 from bot.dialog import (
+    Action,
     AskLicense,
     Close,
     DialogState,
@@ -106,8 +108,7 @@ class Dialogs:
             if not self._may_act(origin, actor, state.license_id):
                 return
             if is_expired(state, self.deps.clock(), self.deps.dialog_ttl_seconds):
-                self._say(state, "dialog_expired",
-                          self.replies.public_audience(actor, state.channel_id))
+                self._expired(state, actor)
                 return
             try:
                 transition = advance(state, event, now=self.deps.clock())
@@ -199,6 +200,14 @@ class Dialogs:
             state.dialog_id, channel_id=state.channel_id, thread_ts=state.thread_ts,
             user_id=state.user_id, license_id=state.license_id, state=state.to_dict(),
             expected_version=version)
+
+    def _expired(self, state: DialogState, actor: Actor) -> None:
+        """Say so, and offer to start again on the same license in the same thread."""
+        audience = self.replies.public_audience(actor, state.channel_id)
+        restart = Button("Start again", Action.START_TROUBLESHOOTING,
+                         f"license:{state.license_id}" if state.license_id else "", "primary")
+        self.replies.post_text(state.channel_id, state.thread_ts,
+                               self.replies.say_key("dialog_expired", audience), (restart,))
 
     def _say(self, state: DialogState, key: str, audience: str) -> None:
         self.replies.post_text(state.channel_id, state.thread_ts,

@@ -233,6 +233,15 @@ def test_an_expired_dialog_says_so(tmp_path: Path) -> None:
                                world.stub.calls("chat.postMessage")))
         assert not any("Step 2 of 3" in text_of(c.params)
                        for c in world.stub.calls("chat.postMessage"))
+        notice = next(c for c in world.stub.calls("chat.postMessage")
+                      if expired in text_of(c.params))
+        again = buttons(notice.params)["start_troubleshooting"]
+        world.press(again, message_ts=str(notice.reply["ts"]), thread_ts=thread)
+        wait_until(lambda: sum("Step 1 of 3" in text_of(c.params)
+                               for c in world.stub.calls("chat.postMessage")) == 2)
+        restarted = [c for c in world.stub.calls("chat.postMessage")
+                     if "Step 1 of 3" in text_of(c.params)][-1]
+        assert restarted.params["thread_ts"] == thread
 
 
 def test_a_direct_message_is_answered_like_a_mention(world: SlackWorld) -> None:
