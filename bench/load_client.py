@@ -20,6 +20,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from sandbox.slack_api import SlackApiStub
+from sandbox.slack_load import Connection
 from sandbox.slack_requests import SlackRequest
 from sandbox.slack_workspace import ApiReply, JsonObject
 
@@ -48,14 +49,14 @@ class KeepAlivePool:
         self.url = url
         self._host, self._port = target.hostname, target.port or 80
         self._path = target.path or "/"
-        self._idle: list[_Connection] = []
+        self._idle: list[Connection] = []
         self._slots = asyncio.Semaphore(size)
 
     async def post(self, request: SlackRequest, *,
                    extra_headers: Mapping[str, str] | None = None) -> tuple[float, int]:
         """(milliseconds from sending to the whole answer, HTTP status; 0 = no answer)."""
         async with self._slots:
-            connection = self._idle.pop() if self._idle else _Connection(self._host, self._port)
+            connection = self._idle.pop() if self._idle else Connection(self._host, self._port)
             if time.monotonic() - connection.used_at > IDLE_SECONDS:
                 await connection.close()
             try:
@@ -69,55 +70,6 @@ class KeepAlivePool:
         idle, self._idle = self._idle, []
         for connection in idle:
             await connection.close()
-
-
-class _Connection:
-    """One keep-alive connection; it reconnects when the server closed it."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
-        self.used_at = time.monotonic()
-        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
-
-    async def post(self, path: str, request: SlackRequest, extra: Mapping[str, str]) -> int:
-        body = request.body.encode()
-        fields = {**request.headers, **extra}
-        head = "".join(f"{name}: {value}\r\n" for name, value in fields.items())
-        message = (f"POST {path} HTTP/1.1\r\nhost: {self.host}\r\n{head}"
-                   f"content-length: {len(body)}\r\n\r\n").encode() + body
-        try:
-            if self._streams is None:
-                self._streams = await asyncio.open_connection(self.host, self.port)
-            reader, writer = self._streams
-            writer.write(message)
-            await writer.drain()
-            status, keep_alive = await _read_response(reader)
-        except (OSError, asyncio.IncompleteReadError, ValueError):
-            await self.close()
-            return 0
-        self.used_at = time.monotonic()
-        if not keep_alive:
-            await self.close()
-        return status
-
-    async def close(self) -> None:
-        if self._streams is not None:
-            writer = self._streams[1]
-            self._streams = None
-            writer.close()
-            try:
-                await writer.wait_closed()
-            except OSError:
-                pass
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
-    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-    status = int(head[0].split(" ", 2)[1])
-    fields = (line.partition(":") for line in head[1:] if line)
-    headers = {name.strip().lower(): value.strip() for name, _, value in fields}
-    await reader.readexactly(int(headers.get("content-length", "0")))
-    return status, headers.get("connection", "").lower() != "close"
 
 
 # -- the Slack stand-in, watched ------------------------------------------------------------------

@@ -14,7 +14,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
 from sandbox.slack_requests import SlackRequest
@@ -54,14 +54,14 @@ async def _time_all(
     host: str, port: int, path: str, requests: Sequence[SlackRequest], *,
     concurrency: int, warmup: int,
 ) -> list[Timing]:
-    connections = [_Connection(host, port) for _ in range(concurrency)]
+    connections = [Connection(host, port) for _ in range(concurrency)]
     try:
         for index, request in enumerate(requests[:warmup]):
             await connections[index % concurrency].post(path, request)
         pending = iter(requests[warmup:])
         timed: list[Timing] = []
 
-        async def drive(connection: _Connection) -> None:
+        async def drive(connection: Connection) -> None:
             for request in pending:  # one shared iterator: each request is sent once
                 started = time.perf_counter()
                 status = await connection.post(path, request)
@@ -74,17 +74,20 @@ async def _time_all(
             await connection.close()
 
 
-class _Connection:
-    """One keep-alive connection; it reconnects when the server closes it."""
+class Connection:
+    """One keep-alive connection; it reconnects when the server closed it. `used_at` tells a
+    pool how long it has been idle (servers close idle keep-alive connections)."""
 
     def __init__(self, host: str, port: int) -> None:
-        self.host = host
-        self.port = port
+        self.host, self.port = host, port
+        self.used_at = time.monotonic()
         self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
-    async def post(self, path: str, request: SlackRequest) -> int:
+    async def post(self, path: str, request: SlackRequest,
+                   extra: Mapping[str, str] | None = None) -> int:
         body = request.body.encode()
-        head = "".join(f"{name}: {value}\r\n" for name, value in request.headers.items())
+        fields = {**request.headers, **(extra or {})}
+        head = "".join(f"{name}: {value}\r\n" for name, value in fields.items())
         message = (f"POST {path} HTTP/1.1\r\nhost: {self.host}\r\n{head}"
                    f"content-length: {len(body)}\r\n\r\n").encode() + body
         try:
@@ -97,6 +100,7 @@ class _Connection:
         except (OSError, asyncio.IncompleteReadError, ValueError):
             await self.close()
             return 0
+        self.used_at = time.monotonic()
         if not keep_alive:
             await self.close()
         return status
