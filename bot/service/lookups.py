@@ -58,10 +58,8 @@ class Lookups:
 
 
 def _without_students(lookup: EmailLookup) -> EmailLookup:
-    """Customers get counts, never a student's name or address."""
-    kept = tuple(a for a in lookup.appearances if a.role != "student")
-    hidden = len(lookup.appearances) - len(kept)
-    if hidden:
-        kept += tuple(replace(a, email="(a student record)", name="") for a in
-                      lookup.appearances if a.role == "student")[:1]
+    """Customers get counts, never a student's name or address: a student record is shown
+    only as "a student record"."""
+    kept = tuple(a if a.role != "student" else replace(a, email="(a student record)", name="")
+                 for a in lookup.appearances)
     return replace(lookup, appearances=kept)
