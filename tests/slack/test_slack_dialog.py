@@ -257,3 +257,18 @@ def test_our_own_messages_and_edits_are_ignored(world: SlackWorld) -> None:
                           channel_id="D_STAFF", channel_type="im", ts="1700007100.000100"))
     time.sleep(0.3)
     assert world.stub.calls("chat.postMessage") == []
+
+
+def test_a_customer_looking_up_a_student_address_sees_no_student_data(world: SlackWorld) -> None:
+    from sandbox.sample import sample_world
+
+    lincoln = next(d for d in sample_world().districts if d.tenant_name.startswith("Lincoln"))
+    student = next(u for u in lincoln.roster.users
+                   if u.email == "rpark00001@students.lincolnusd.org")
+    world.command("link demo-emails", channel=SHARED, name="link")
+    world.stub.wait_for("response_url", 1)
+    world.command(f"email {student.email}", user=CUSTOMER, team=SCHOOL_TEAM, channel=SHARED,
+                  name="lookup")
+    wait_until(lambda: any("student" in text_of(r) for r in world.responses("lookup")))
+    shown = " ".join(text_of(r) for r in world.responses("lookup"))
+    assert student.given_name not in shown and student.family_name not in shown
