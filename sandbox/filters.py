@@ -1,8 +1,9 @@
 """The OneRoster `filter=` expressions the sandbox understands. Pure.
 
-Grammar: <field><op>'<value>' with op `=` or `!=`, several joined by ` AND `. Values cannot
-contain a quote. Email comparisons ignore case (what ClassLink does is unconfirmed; the contract
-fixes it this way); every other field compares exactly.
+Grammar: <field><op>'<value>' with op `=` or `!=`, several joined by ` AND `. A quote inside a
+value is written twice (o''neil@x.org), as the client sends it. Email comparisons ignore case
+(what ClassLink does is unconfirmed; the contract fixes it this way); every other field compares
+exactly.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TypeVar
 
 FILTER_FIELDS = frozenset({"email", "role", "status", "givenName", "familyName", "sourcedId"})
 
-_PREDICATE = re.compile(r"\s*([A-Za-z]+)\s*(!=|=)\s*'([^']*)'\s*")
+_PREDICATE = re.compile(r"\s*([A-Za-z]+)\s*(!=|=)\s*'((?:[^']|'')*)'\s*")
 _AND = re.compile(r"AND\s+")
 
 
@@ -47,7 +48,7 @@ def parse_filter(text: str) -> tuple[Predicate, ...]:
         field, op, value = found.groups()
         if field not in FILTER_FIELDS:
             raise FilterError(f"cannot filter on field {field!r}")
-        predicates.append(Predicate(field, op == "!=", value))
+        predicates.append(Predicate(field, op == "!=", value.replace("''", "'")))
         position = found.end()
         if position == len(text):
             return tuple(predicates)

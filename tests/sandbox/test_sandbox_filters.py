@@ -114,3 +114,9 @@ def test_verifier_needs_a_host() -> None:
         verifier.verify(method="GET", uri="http:///d/users", query="limit=5",
                         authorization=_signed("h", 1_000_000),
                         secret_for=lambda key: "secret")
+
+
+def test_a_doubled_quote_is_one_quote_in_the_value() -> None:
+    (predicate,) = parse_filter("email='o''neil@lincolnusd.org'")
+    assert predicate.value == "o'neil@lincolnusd.org"
+    assert predicate.matches("O'Neil@LincolnUSD.org")
