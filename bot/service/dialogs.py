@@ -43,7 +43,7 @@ from bot.service.context import Deps, Origin
 from bot.service.escalation import Escalations
 from bot.service.faq import Faq
 from bot.service.lookups import Lookups
-from bot.service.replies import Replies
+from bot.service.replies import SUPPORT_BUTTON, Replies
 from bot.service.steps import StepView
 from bot.store import StoreConflict
 from checks.errors import LicenseNotFound
@@ -210,8 +210,10 @@ class Dialogs:
                                self.replies.say_key("dialog_expired", audience), (restart,))
 
     def _say(self, state: DialogState, key: str, audience: str) -> None:
+        # in an unlinked place we cannot check anything, so offer a person right away
+        buttons = SUPPORT_BUTTON if key == "unlinked_place" else ()
         self.replies.post_text(state.channel_id, state.thread_ts,
-                               self.replies.say_key(key, audience))
+                               self.replies.say_key(key, audience), buttons)
 
     def _may_act(self, origin: Origin, actor: Actor, license_id: str | None) -> bool:
         linked = self.deps.store.linked_license(origin.channel_id)

@@ -272,3 +272,14 @@ def test_a_customer_looking_up_a_student_address_sees_no_student_data(world: Sla
     wait_until(lambda: any("student" in text_of(r) for r in world.responses("lookup")))
     shown = " ".join(text_of(r) for r in world.responses("lookup"))
     assert student.given_name not in shown and student.family_name not in shown
+
+
+def test_a_customer_in_an_unlinked_channel_gets_help_and_a_way_to_support(
+        world: SlackWorld) -> None:
+    world.send(sr.app_mention("my ClassLink rostering isn't working", user_id=CUSTOMER,
+                              user_team=SCHOOL_TEAM, channel_id="C_UNLINKED",
+                              ts="1700008000.000100", is_ext_shared_channel=True))
+    wait_until(lambda: any("talk_to_support" in json.dumps(c.params.get("blocks"))
+                           for c in world.stub.calls("chat.postMessage")))
+    posted = world.posted_text()
+    assert "Step 1 of 3" not in posted and "demo-" not in posted
