@@ -70,6 +70,7 @@ class EmailLookup:
     appearances: tuple[RosterAppearance, ...]
     matches: tuple[tuple[str, MatchResult], ...]  # (tenant name, match) for licensed districts
     errors: tuple[str, ...] = ()
+    reports: tuple[tuple[str, TeacherReport], ...] = ()  # (tenant name, per-teacher report)
 
 
 def license_json(license: License) -> dict[str, Any]:
@@ -136,12 +137,6 @@ class Diagnoser:
             return license, check_connection(license, None, error=describe_classlink_error(exc))
         return license, check_connection(license, applications)
 
-    def teacher_report(self, license_id: str, email: str) -> TeacherReport | None:
-        """The per-teacher report within one license's districts; None when not sent."""
-        license = self.licenses.get(license_id)
-        roster, _ = self._fetch_roster(license, self.classlink.applications(), lambda _m: None)
-        return None if roster is None else build_teacher_report(roster, email)
-
     def lookup(self, email: str, *, license_ids: Sequence[str] | None = None) -> EmailLookup:
         """Licenses holding the address, its roster records, and near-misses in those rosters."""
         if license_ids is None:
@@ -155,28 +150,35 @@ class Diagnoser:
             apps = list(applications)  # on no license: ask every district by email filter
         appearances: list[RosterAppearance] = []
         matches: list[tuple[str, MatchResult]] = []
+        reports: list[tuple[str, TeacherReport]] = []
         errors: list[str] = []
         outcomes = _parallel(lambda a: self._lookup_in(a, email, full_roster=scoped), apps)
         for app, outcome in zip(apps, outcomes, strict=True):
             if isinstance(outcome, ClassLinkError):
                 errors.append(f"{app.tenant_name}: {describe_classlink_error(outcome)}")
                 continue
-            found, match = outcome
+            found, match, report = outcome
             appearances += found
             if match is not None:
                 matches.append((app.tenant_name, match))
-        return EmailLookup(email, licenses, tuple(appearances), tuple(matches), tuple(errors))
+            if report is not None:
+                reports.append((app.tenant_name, report))
+        return EmailLookup(email, licenses, tuple(appearances), tuple(matches), tuple(errors),
+                           tuple(reports))
 
     def _lookup_in(
         self, app: Application, email: str, *, full_roster: bool
-    ) -> tuple[list[RosterAppearance], MatchResult | None]:
+    ) -> tuple[list[RosterAppearance], MatchResult | None, TeacherReport | None]:
+        """One district's answer; the roster is read once for records, near-misses and the
+        per-teacher report."""
         district = self.classlink.district(app)
         if not full_roster:
-            return [_appearance(app, u) for u in district.users_by_email(email)], None
-        users = district.roster().users
+            return [_appearance(app, u) for u in district.users_by_email(email)], None, None
+        roster = district.roster()
         wanted = fold_email(email)
-        found = [_appearance(app, u) for u in users if u.email and fold_email(u.email) == wanted]
-        return found, match_emails([email], users)[0]
+        found = [_appearance(app, u) for u in roster.users
+                 if u.email and fold_email(u.email) == wanted]
+        return found, match_emails([email], roster.users)[0], build_teacher_report(roster, email)
 
     def _fetch_roster(
         self, license: License, applications: Sequence[Application], say: Progress

@@ -32,28 +32,24 @@ def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False)
     with open_diagnoser(args) as diagnoser:
         lookup = diagnoser.lookup(args.email, license_ids=args.licenses)
-        reports = [
-            (lic.id, diagnoser.teacher_report(lic.id, args.email)) for lic in lookup.licenses
-        ]
     if args.json:
-        print(json.dumps(_json(lookup, reports), indent=2, ensure_ascii=False))
+        print(json.dumps(_json(lookup), indent=2, ensure_ascii=False))
         return 0
     print_lookup(console, lookup)
-    for _license_id, report in reports:
-        if report is not None:
-            print_teacher(console, report)
+    for _district, report in lookup.reports:
+        print_teacher(console, report)
     return 0
 
 
-def _json(lookup: EmailLookup, reports: list[tuple[str, Any]]) -> dict[str, Any]:
+def _json(lookup: EmailLookup) -> dict[str, Any]:
     return {
         "email": lookup.email,
         "licenses": [license_json(lic) for lic in lookup.licenses],
         "roster": [asdict(a) for a in lookup.appearances],
         "matches": [{"district": t, **m.to_json()} for t, m in lookup.matches],
         "teacher_reports": [
-            {"license": lid, **asdict(r), "students": r.students}
-            for lid, r in reports if r is not None
+            {"district": district, **asdict(r), "students": r.students}
+            for district, r in lookup.reports
         ],
         "errors": list(lookup.errors),
     }
