@@ -3,6 +3,9 @@
 SQLite: WAL mode so readers never wait for the writer, a busy timeout so writers queue instead
 of failing, foreign keys on, and every write transaction started with BEGIN IMMEDIATE so two
 processes cannot both read, then both try to upgrade to a write lock (which SQLite refuses).
+Switching a new database file to WAL has the same read-then-upgrade shape, and SQLite answers
+"database is locked" at once to one of two connections doing it together (its busy handler is
+not called there, to avoid a deadlock): that switch is retried until the busy timeout instead.
 PostgreSQL (psycopg 3): a connection pool that pings each connection before use, so the first
 call after a server restart reconnects instead of failing.
 """
@@ -10,6 +13,8 @@ call after a server restart reconnects instead of failing.
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +82,50 @@ def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: 
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the database file in WAL mode (persistent: later connections find it there).
+
+    The switch reads the file, then needs the exclusive lock. When two connections try it at once
+    on a new file (several processes or threads starting together), each holds the shared lock
+    the other must see released, so SQLite fails one of them with "database is locked" without
+    waiting. That one waits its turn here: a pause, then another try, up to the busy timeout.
+    """
+    if _journal_mode(cursor) == "wal":
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            with _WAL_SWITCH:  # threads of this process take turns; other processes retry
+                cursor.execute("PRAGMA journal_mode = WAL")
+                return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+        if _journal_mode(cursor) == "wal":
+            return
+
+
+_WAL_SWITCH = threading.Lock()
+
+
+def _journal_mode(cursor: sqlite3.Cursor) -> str:
+    row = cursor.execute("PRAGMA journal_mode").fetchone()
+    return str(row[0]).lower() if row else ""
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def _begin_sqlite_transaction(conn: Connection) -> None:
