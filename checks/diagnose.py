@@ -20,18 +20,39 @@ from checks.errors import (
 )
 from checks.gcpause import gc_paused
 from checks.licenses import LicenseDirectory
-from checks.matching import MatchResult, match_emails
+from checks.lookup import (
+    DistrictAnswer,
+    EmailLookup,
+    LicenseRowHint,
+    RosterAppearance,
+    answer_from_roster,
+    appearance,
+    holds,
+    near_rows,
+    spelling_hints,
+)
+from checks.matching import MatchResult
 from checks.models import Application, CheckResult, License, Roster, RosterUser
 from checks.rules import TeacherReport, check_connection, check_emails, check_sanity
-from checks.rules import teacher_report as build_teacher_report
-from checks.rules.connection import attached_applications
-from checks.text import fold_email, mask_secret
+from checks.rules.connection import (
+    RosterEvidence,
+    app_key,
+    attached_applications,
+    belongs_to_license,
+    roster_evidence,
+    unattached_candidates,
+)
+from checks.text import mask_secret
 
 Progress = Callable[[str], None]
+
+__all__ = ["ClassLinkSource", "Diagnoser", "Diagnosis", "DistrictSource", "EmailLookup",
+           "LicenseRowHint", "RosterAppearance", "describe_classlink_error", "license_json"]
 
 
 class DistrictSource(Protocol):
     def roster(self) -> Roster: ...
+    def teachers(self) -> list[RosterUser]: ...
     def users_by_email(self, email: str) -> list[RosterUser]: ...
 
 
@@ -46,31 +67,12 @@ class Diagnosis:
     steps: tuple[CheckResult, CheckResult, CheckResult]
     applications: tuple[Application, ...] = ()
     roster: Roster | None = field(default=None, repr=False, compare=False)
+    # Why ClassLink could not be asked (unreachable, refused, garbage); "" when it answered.
+    # The CLI exits 3 on it: the checks did not really run.
+    classlink_error: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"license": license_json(self.license), "steps": [s.to_json() for s in self.steps]}
-
-
-@dataclass(frozen=True, slots=True)
-class RosterAppearance:
-    tenant_name: str
-    role: str
-    status: str
-    enabled: bool
-    email: str
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class EmailLookup:
-    """Where one address appears: on which licenses, in which rosters, and its near-misses."""
-
-    email: str
-    licenses: tuple[License, ...]
-    appearances: tuple[RosterAppearance, ...]
-    matches: tuple[tuple[str, MatchResult], ...]  # (tenant name, match) for licensed districts
-    errors: tuple[str, ...] = ()
-    reports: tuple[tuple[str, TeacherReport], ...] = ()  # (tenant name, per-teacher report)
 
 
 def license_json(license: License) -> dict[str, Any]:
@@ -85,6 +87,11 @@ def license_json(license: License) -> dict[str, Any]:
 
 def describe_classlink_error(exc: ClassLinkError) -> str:
     """A sentence for users; the raw error stays in the logs."""
+    if isinstance(exc, ClassLinkAuthError) and not exc.district:
+        # Only the management API (/applications) is asked with the partner key and no district:
+        # a refusal there is our configuration, whatever the district did.
+        return ("ClassLink refused the partner key (CLASSLINK_PARTNER_KEY): rosterbot's "
+                "configuration, not the district's")
     if isinstance(exc, ClassLinkAuthError):
         return ("ClassLink refused access to this district's data (the app may be disabled or "
                 "its credentials revoked)")
@@ -116,84 +123,124 @@ class Diagnoser:
             reason = describe_classlink_error(exc)
             return Diagnosis(license, (check_connection(license, None, error=reason),
                                        check_emails(license, None, error=reason),
-                                       check_sanity(license, None, error=reason)))
-        step1 = check_connection(license, applications)
-        roster, reason = self._fetch_roster(license, applications, say)
+                                       check_sanity(license, None, error=reason)),
+                             classlink_error=reason)
+        others = [o for o in self.licenses.list() if o.id != license.id]
+        reads = self._read_attached(license, applications, say)
+        if not reads.own:
+            self._read_candidates(license, applications, others, reads, say)
+        step1 = check_connection(license, applications, evidence=reads.evidence, others=others)
+        roster = _merge([reads.rosters[app_key(a.oneroster_application_id)] for a in reads.own])
+        reason = reads.error or _no_roster_reason(step1)
+        siblings = [o for o in others if any(_attached_to(o, a) for a in reads.own)]
         users = None if roster is None else roster.users
         # The rules build indexes over the whole roster, which was just fetched with the cyclic
         # GC paused: left on, it would promote and re-scan those records several times over
         # (about 0.5 s at 100k users). Collection resumes as usual once the rules are done.
         with gc_paused():
             step2 = check_emails(license, users, error=reason)
-            step3 = check_sanity(license, roster, error=reason)
-        return Diagnosis(license, (step1, step2, step3), tuple(applications), roster)
+            step3 = check_sanity(license, roster, error=reason, siblings=siblings)
+        return Diagnosis(license, (step1, step2, step3), tuple(applications), roster,
+                         classlink_error=reads.error)
 
     def connection(self, license_id: str) -> tuple[License, CheckResult]:
-        """Step 1 alone: only `/applications` is read."""
-        license = self.licenses.get(license_id)
+        """Step 1 alone (the attached rosters are read: a name proves nothing)."""
+        diagnosis = self.diagnose(license_id)
+        return diagnosis.license, diagnosis.steps[0]
+
+    def lookup(self, email: str, *, license_ids: Sequence[str] | None = None) -> EmailLookup:
+        """Licenses holding the address, its roster records, and what the licenses' rows mean.
+
+        With `license_ids` only those licenses are looked in (a customer's own). Without (staff),
+        every district is asked by email filter, and the licenses looked in are those holding
+        the address, those with a row spelled almost like it, and those attached to a district
+        that sends it (so a license row that is a near miss of it is found)."""
+        everyone = self.licenses.list() if license_ids is None else []
+        scope = ([self.licenses.get(i) for i in license_ids] if license_ids is not None
+                 else self.licenses.find_by_email(email))
+        close = near_rows(scope if license_ids is not None else everyone, email)
         try:
             applications = self.classlink.applications()
         except ClassLinkError as exc:
-            return license, check_connection(license, None, error=describe_classlink_error(exc))
-        return license, check_connection(license, applications)
-
-    def lookup(self, email: str, *, license_ids: Sequence[str] | None = None) -> EmailLookup:
-        """Licenses holding the address, its roster records, and near-misses in those rosters."""
+            reason = describe_classlink_error(exc)
+            scope = _unique_licenses([*scope, *(lic for lic, _row in close)])
+            return EmailLookup(email, tuple(lic for lic in scope if holds(lic, email)), (), (),
+                               (reason,), scope=tuple(scope),
+                               hints=tuple(spelling_hints(close, [])), classlink_error=reason)
+        filtered: list[Any] = []
         if license_ids is None:
-            licenses = tuple(self.licenses.find_by_email(email))
-        else:
-            licenses = tuple(self.licenses.get(i) for i in license_ids)
-        applications = self.classlink.applications()
-        apps = _unique(app for lic in licenses for app in attached_applications(lic, applications))
-        scoped = bool(licenses)
-        if not scoped:
-            apps = list(applications)  # on no license: ask every district by email filter
-        appearances: list[RosterAppearance] = []
-        matches: list[tuple[str, MatchResult]] = []
-        reports: list[tuple[str, TeacherReport]] = []
-        errors: list[str] = []
-        outcomes = _parallel(lambda a: self._lookup_in(a, email, full_roster=scoped), apps)
-        for app, outcome in zip(apps, outcomes, strict=True):
-            if isinstance(outcome, ClassLinkError):
-                errors.append(f"{app.tenant_name}: {describe_classlink_error(outcome)}")
-                continue
-            found, match, report = outcome
-            appearances += found
-            if match is not None:
-                matches.append((app.tenant_name, match))
-            if report is not None:
-                reports.append((app.tenant_name, report))
-        return EmailLookup(email, licenses, tuple(appearances), tuple(matches), tuple(errors),
-                           tuple(reports))
+            readable = [a for a in applications if a.enabled and a.active]  # others refuse
+            filtered = _parallel(lambda a: self._records_in(a, email), readable)
+            senders = {app_key(o[0].oneroster_application_id) for o in filtered
+                       if isinstance(o[1], DistrictAnswer) and o[1].appearances}
+            scope = [*scope, *(lic for lic, _row in close),
+                     *(lic for lic in everyone
+                       if any(app_key(raw) in senders for raw in lic.application_ids))]
+        scope = _unique_licenses(scope)
+        by_app: dict[str, tuple[Application, list[License]]] = {}
+        for lic in scope:
+            for app in attached_applications(lic, applications):
+                by_app.setdefault(app_key(app.oneroster_application_id), (app, []))[1].append(lic)
+        outcomes = _parallel(lambda a: self._answer_in(a, email, by_app),
+                             [app for app, _lics in by_app.values()])
+        answered = {app_key(o[0].oneroster_application_id) for o in outcomes
+                    if isinstance(o[1], DistrictAnswer)}
+        outcomes += [o for o in filtered if app_key(o[0].oneroster_application_id) not in answered]
+        holding = tuple(lic for lic in scope if holds(lic, email))
+        return _gather(email, holding, scope, close, outcomes)
 
-    def _lookup_in(
-        self, app: Application, email: str, *, full_roster: bool
-    ) -> tuple[list[RosterAppearance], MatchResult | None, TeacherReport | None]:
-        """One district's answer; the roster is read once for records, near-misses and the
-        per-teacher report."""
-        district = self.classlink.district(app)
-        if not full_roster:
-            return [_appearance(app, u) for u in district.users_by_email(email)], None, None
-        roster = district.roster()
-        wanted = fold_email(email)
-        found = [_appearance(app, u) for u in roster.users
-                 if u.email and fold_email(u.email) == wanted]
-        return found, match_emails([email], roster.users)[0], build_teacher_report(roster, email)
+    def _answer_in(
+        self, app: Application, email: str,
+        by_app: dict[str, tuple[Application, list[License]]],
+    ) -> tuple[Application, DistrictAnswer | None]:
+        """One district's answer, for the licenses it really belongs to: a foreign connection's
+        roster says nothing about the license (and is another district's data)."""
+        roster = self._district_roster(app)
+        licenses = by_app[app_key(app.oneroster_application_id)][1]
+        own = [lic for lic in licenses
+               if belongs_to_license(lic, app, roster_evidence(lic, roster.users))]
+        if not own:
+            return app, None
+        return app, answer_from_roster(app, roster, email, own)
 
-    def _fetch_roster(
+    def _records_in(self, app: Application, email: str) -> tuple[Application, DistrictAnswer]:
+        records = [appearance(app, u) for u in self.classlink.district(app).users_by_email(email)]
+        return app, DistrictAnswer(records, None, None, [])
+
+    def _read_attached(
         self, license: License, applications: Sequence[Application], say: Progress
-    ) -> tuple[Roster | None, str]:
-        apps = [a for a in attached_applications(license, applications) if a.enabled and a.active]
-        if not apps:
-            return None, "no enabled ClassLink connection is attached to this license"
-        parts: list[Roster] = []
-        for app in apps:
+    ) -> _Reads:
+        reads = _Reads()
+        for app in attached_applications(license, applications):
+            if not (app.enabled and app.active):
+                continue
             say(f"Fetching what {app.tenant_name} sends")
             try:
-                parts.append(self._district_roster(app))
+                roster = self._district_roster(app)
             except ClassLinkError as exc:
-                return None, describe_classlink_error(exc)
-        return _merge(parts), ""
+                reads.error = reads.error or describe_classlink_error(exc)
+                continue
+            key = app_key(app.oneroster_application_id)
+            reads.rosters[key] = roster
+            reads.evidence[key] = roster_evidence(license, roster.users)
+            if belongs_to_license(license, app, reads.evidence[key]):
+                reads.own.append(app)
+        return reads
+
+    def _read_candidates(
+        self, license: License, applications: Sequence[Application],
+        others: Sequence[License], reads: _Reads, say: Progress,
+    ) -> None:
+        """Teachers of the connections that may be this district's, so a suggestion rests on
+        the roster; one that cannot be read is simply not suggested."""
+        for app in unattached_candidates(license, applications, others):
+            say(f"Checking whether {app.tenant_name} is this district")
+            try:
+                teachers = self.classlink.district(app).teachers()
+            except ClassLinkError:
+                continue
+            reads.evidence[app_key(app.oneroster_application_id)] = roster_evidence(
+                license, teachers)
 
     def _district_roster(self, app: Application) -> Roster:
         """The roster; a refused bearer makes us re-read `/applications` once, since ClassLink
@@ -208,9 +255,55 @@ class Diagnoser:
             return self.classlink.district(current).roster()
 
 
-def _merge(parts: list[Roster]) -> Roster:
-    if len(parts) == 1:
-        return parts[0]
+@dataclass
+class _Reads:
+    """What the attached connections sent, and what each roster says about the license."""
+
+    rosters: dict[str, Roster] = field(default_factory=dict)
+    evidence: dict[str, RosterEvidence] = field(default_factory=dict)
+    own: list[Application] = field(default_factory=list)  # the ones that are this district's
+    error: str = ""  # the first ClassLink failure, described
+
+
+def _no_roster_reason(step1: CheckResult) -> str:
+    codes = {f.code for f in step1.findings}
+    if "application_foreign" in codes:
+        return "the attached ClassLink connection belongs to another district"
+    if "application_unconfirmed" in codes:
+        return "the attached ClassLink connection could not be confirmed as this district's"
+    return "no enabled ClassLink connection is attached to this license"
+
+
+def _gather(
+    email: str, holding: tuple[License, ...], scope: Sequence[License],
+    close: Sequence[tuple[License, str]], outcomes: list[Any],
+) -> EmailLookup:
+    appearances: list[RosterAppearance] = []
+    matches: list[tuple[str, MatchResult]] = []
+    reports: list[tuple[str, TeacherReport]] = []
+    hints: list[LicenseRowHint] = []
+    errors: list[str] = []
+    for outcome in outcomes:
+        if isinstance(outcome, tuple) and isinstance(outcome[1], ClassLinkError):
+            errors.append(f"{outcome[0].tenant_name}: {describe_classlink_error(outcome[1])}")
+            continue
+        app, answer = outcome
+        if answer is None:
+            continue
+        appearances += answer.appearances
+        hints += answer.hints
+        if answer.match is not None:
+            matches.append((app.tenant_name, answer.match))
+        if answer.report is not None:
+            reports.append((app.tenant_name, answer.report))
+    hints += spelling_hints(close, hints)
+    return EmailLookup(email, holding, tuple(appearances), tuple(matches), tuple(errors),
+                       tuple(reports), tuple(scope), tuple(hints))
+
+
+def _merge(parts: list[Roster]) -> Roster | None:
+    if len(parts) <= 1:
+        return parts[0] if parts else None
     return Roster(
         users=tuple(u for p in parts for u in p.users),
         classes=tuple(c for p in parts for c in p.classes),
@@ -219,15 +312,15 @@ def _merge(parts: list[Roster]) -> Roster:
     )
 
 
-def _appearance(app: Application, user: RosterUser) -> RosterAppearance:
-    return RosterAppearance(app.tenant_name, str(user.role), user.status, user.enabled,
-                            user.email, user.full_name)
+def _attached_to(license: License, app: Application) -> bool:
+    key = app_key(app.oneroster_application_id)
+    return any(app_key(raw) == key for raw in license.application_ids)
 
 
-def _unique(apps: Iterable[Application]) -> list[Application]:
-    seen: dict[str, Application] = {}
-    for app in apps:
-        seen.setdefault(app.oneroster_application_id, app)
+def _unique_licenses(licenses: Iterable[License]) -> list[License]:
+    seen: dict[str, License] = {}
+    for lic in licenses:
+        seen.setdefault(lic.id, lic)
     return list(seen.values())
 
 
@@ -236,7 +329,7 @@ def _parallel(fn: Callable[[Application], Any], apps: list[Application]) -> list
         try:
             return fn(app)
         except ClassLinkError as exc:
-            return exc
+            return app, exc
 
     if len(apps) <= 1:
         return [guarded(a) for a in apps]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import unquote
 
 
 def fold_email(raw: str) -> str:
@@ -23,8 +24,12 @@ def looks_like_email(raw: str) -> bool:
 
 
 def mask_secret(value: str, *, keep: int = 4) -> str:
-    """Only the last `keep` characters, so IDs can be recognised but never copied from a message."""
-    value = value.strip()
+    """Only the last `keep` characters, so IDs can be recognised but never copied from a message.
+
+    ClassLink's IDs are URL-encoded base64 (`MoYPlyQWmG0%3D`): the raw tail `0%3D` would show a
+    single real character, so the tail is taken from the decoded ID without its `=` padding
+    (`••••WmG0`). Masking a masked value gives it back unchanged."""
+    value = unquote(value.strip()).rstrip("=")
     if len(value) <= keep:
         return "•" * len(value)
     return "••••" + value[-keep:]

@@ -247,7 +247,7 @@ def sample_licenses(*, today: dt.date | None = None) -> list[License]:
 
 _LICENSE_DISTRICT = {"demo-unattached": "Maple Grove Schools"}
 _SEATS = {
-    "demo-healthy": 250, "demo-unattached": 150, "demo-disabled": 120, "demo-emails": 300,
+    "demo-healthy": 325, "demo-unattached": 150, "demo-disabled": 120, "demo-emails": 300,
     "demo-few-students": 150,
 }
 _LICENSED_TEACHERS = {"demo-unattached": 5, "demo-disabled": 6, "demo-few-students": 4}

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from checks.diagnose import Diagnosis, EmailLookup
+from checks.diagnose import Diagnosis, EmailLookup, LicenseRowHint
 from checks.models import CheckResult, Status
 from checks.rules import TeacherReport
 from checks.text import mask_secret
@@ -52,11 +52,16 @@ def print_step(console: Console, step: CheckResult) -> None:
 
 def print_lookup(console: Console, lookup: EmailLookup) -> None:
     console.print(f"[bold]{escape(lookup.email)}[/bold]")
-    if lookup.licenses:
-        for lic in lookup.licenses:
-            console.print(f"  on license [bold]{escape(lic.id)}[/] ({escape(lic.name)})")
-    else:
+    held = {lic.id for lic in lookup.licenses}
+    for lic in lookup.licenses:
+        console.print(f"  on license [bold]{escape(lic.id)}[/] ({escape(lic.name)})")
+    for lic in lookup.scope:
+        if lic.id not in held:
+            console.print(f"  not on license [bold]{escape(lic.id)}[/] ({escape(lic.name)})")
+    if not lookup.licenses and not lookup.scope:
         console.print("  on no license")
+    for hint in lookup.hints:
+        console.print(f"  {escape(describe_hint(hint))}")
     table = Table("district", "role", "status", "enabled", "roster email", "name", box=None)
     for a in lookup.appearances:
         table.add_row(escape(a.tenant_name), a.role, a.status, "yes" if a.enabled else "no",
@@ -70,6 +75,19 @@ def print_lookup(console: Console, lookup: EmailLookup) -> None:
             console.print(f"  {escape(tenant)}: {escape(match.note or match.status.value)}")
     for error in lookup.errors:
         console.print(f"  [magenta]could not check[/] {escape(error)}")
+
+
+def describe_hint(hint: LicenseRowHint) -> str:
+    """The license row probably meant, in one sentence (plain text)."""
+    row = repr(hint.row) if hint.row != hint.row.strip() else hint.row
+    if hint.why == "fix" and hint.should_be:
+        who = f" for {hint.teacher_name}" if hint.teacher_name else ""
+        return (f"license {hint.license_id} has {row}; that row should be {hint.should_be} "
+                f"(what ClassLink sends{who})")
+    if hint.why == "candidate":
+        return (f"license {hint.license_id} has {row}, which fits this address and another "
+                "teacher equally well: check which one is meant")
+    return f"license {hint.license_id} has {row}, spelled almost like this address"
 
 
 def print_teacher(console: Console, report: TeacherReport) -> None:

@@ -1,41 +1,103 @@
-"""Step 1: is the district's ClassLink connection attached to the license, enabled and active?"""
+"""Step 1: is this district's ClassLink connection attached to the license, enabled and active?
+
+Names are evidence, not proof (namesakes are common, and a neighbour's ID gets pasted by
+mistake), so the rule judges an attached connection, and any connection it would suggest, by
+what that tenant's roster says about the license: are the license's instructor emails, their
+domains or their mailbox names there? The diagnoser fetches the rosters; this module only judges.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from urllib.parse import unquote
 
-from rapidfuzz import fuzz
-
-from checks.models import Application, CheckResult, Finding, License, Status
-from checks.text import mask_secret
+from checks.matching.normalize import WEBMAIL_DOMAINS
+from checks.models import Application, CheckResult, Finding, License, RosterUser, Status
+from checks.rules.district_names import district_name_score
+from checks.text import fold_email, looks_like_email, mask_secret
 
 STEP, NAME = 1, "connection"
-DISTRICT_MATCH_CUTOFF = 90.0
-# Words every district name has; they say nothing about *which* district it is.
-_GENERIC_WORDS = frozenset(
-    "the of and school schools district districts unified public county city independent "
-    "consolidated community central regional isd usd cusd sd csd ps academy".split()
-)
+SAME_NAME = 90.0  # district_name_score at or above: the names agree
+CANDIDATE_NAME = 70.0  # a tenant this close by name is worth reading before suggesting it
+MAX_CANDIDATES = 3
+# Mailbox names are evidence of a domain move only when most of the license's are there.
+MAILBOX_SHARE, MAILBOX_MIN = 0.5, 2
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEvidence:
+    """How far one tenant's roster bears out a license's instructor list."""
+
+    checked: int  # license addresses that can testify: valid and not personal webmail
+    emails: int  # of those, found (after cleaning) among the roster's addresses
+    domains: tuple[str, ...]  # license domains the roster also uses
+    mailboxes: int  # license mailbox names found on another roster domain
+
+    @property
+    def testable(self) -> bool:
+        return self.checked > 0
+
+    @property
+    def supports(self) -> bool:
+        moved = self.mailboxes >= MAILBOX_MIN and self.mailboxes >= MAILBOX_SHARE * self.checked
+        return self.emails > 0 or bool(self.domains) or moved
+
+    def describe(self) -> str:
+        if self.emails:
+            return f"{self.emails} of the license's {self.checked} instructor emails are in it"
+        if self.domains:
+            return f"it uses the license's email domain {', '.join(self.domains)}"
+        if self.supports:
+            return (f"{self.mailboxes} of the license's {self.checked} mailbox names are in it, "
+                    "on another domain")
+        return f"none of the license's {self.checked} instructor emails or their domains is in it"
+
+
+def roster_evidence(license: License, users: Iterable[RosterUser]) -> RosterEvidence:
+    wanted = {fold_email(e) for e in license.instructor_emails if looks_like_email(e)}
+    wanted = {e for e in wanted if e.rpartition("@")[2] not in WEBMAIL_DOMAINS}
+    if not wanted:
+        return RosterEvidence(0, 0, (), 0)
+    addresses = {fold_email(u.email) for u in users if u.email.strip()}
+    roster_domains = {a.rpartition("@")[2] for a in addresses}
+    roster_locals = {a.rpartition("@")[0] for a in addresses}
+    license_domains = {e.rpartition("@")[2] for e in wanted}
+    moved = {e for e in wanted if e.rpartition("@")[0] in roster_locals
+             and e.rpartition("@")[2] not in roster_domains}
+    return RosterEvidence(len(wanted), len(wanted & addresses),
+                          tuple(sorted(license_domains & roster_domains)), len(moved))
 
 
 def check_connection(
-    license: License, applications: Sequence[Application] | None, *, error: str = ""
+    license: License,
+    applications: Sequence[Application] | None,
+    *,
+    evidence: Mapping[str, RosterEvidence] | None = None,
+    others: Sequence[License] = (),
+    error: str = "",
 ) -> CheckResult:
-    """Judge each attached Application ID against ClassLink's `/applications` list."""
+    """Judge each attached Application ID, then any unattached connection of this district.
+
+    `evidence` is keyed by `app_key(oneroster_application_id)`, for the attached connections
+    whose roster could be read and for the `unattached_candidates` that were read; `others` are
+    the other licenses (a connection attached to another district's license is not offered)."""
     if applications is None:
         message = f"Could not read ClassLink's list of connected districts: {error}".rstrip(": ")
         return CheckResult.of(STEP, NAME, [Finding("classlink_unreachable", Status.UNKNOWN,
                                                    message, {"error": error})])
-    by_id = {_id_key(app.oneroster_application_id): app for app in applications}
-    findings = [_judge_attached(raw, by_id.get(_id_key(raw))) for raw in license.application_ids]
+    evidence = evidence or {}
+    by_id = {app_key(app.oneroster_application_id): app for app in applications}
+    findings = [
+        _judge_attached(license, raw, by_id.get(app_key(raw)),
+                        evidence.get(app_key(raw)))
+        for raw in license.application_ids
+    ]
     if not license.application_ids:
         findings.append(Finding("no_application_id", Status.FAIL,
                                 "No ClassLink Application ID is attached to this license."))
-    attached_ok = any(f.code == "application_ok" for f in findings)
-    attached = {_id_key(raw) for raw in license.application_ids}
-    findings.extend(_unattached_matches(license, applications, attached, attached_ok=attached_ok))
+    if not any(f.code == "application_ok" for f in findings):
+        findings += _unattached_matches(license, applications, evidence, others)
     return CheckResult.of(STEP, NAME, findings)
 
 
@@ -43,20 +105,43 @@ def attached_applications(
     license: License, applications: Sequence[Application]
 ) -> list[Application]:
     """The `/applications` rows whose IDs are on the license, in license order."""
-    by_id = {_id_key(app.oneroster_application_id): app for app in applications}
-    found = (by_id.get(_id_key(raw)) for raw in license.application_ids)
+    by_id = {app_key(app.oneroster_application_id): app for app in applications}
+    found = (by_id.get(app_key(raw)) for raw in license.application_ids)
     return [app for app in found if app is not None]
 
 
-def district_name_score(license_district: str, tenant_name: str) -> float:
-    """0..100: how surely two district names name the same district, generic words ignored."""
-    a, b = _distinctive(license_district), _distinctive(tenant_name)
-    if not a or not b:
-        return 0.0
-    return float(fuzz.token_sort_ratio(a, b))
+def belongs_to_license(license: License, app: Application, evidence: RosterEvidence) -> bool:
+    """Whether a readable attached connection may be used for this license's steps 2-3: its
+    roster bears the license out, or (nothing on the license to test) its name agrees."""
+    if evidence.testable:
+        return evidence.supports
+    return district_name_score(license.district, app.tenant_name) >= SAME_NAME
 
 
-def _judge_attached(raw_id: str, app: Application | None) -> Finding:
+def unattached_candidates(
+    license: License, applications: Sequence[Application], others: Sequence[License]
+) -> list[Application]:
+    """Connections worth reading before suggesting one: readable, not attached here, close by
+    name, and not attached to another district's license. Best names first."""
+    attached = {app_key(raw) for raw in license.application_ids}
+    scored = [
+        (district_name_score(license.district, app.tenant_name), app)
+        for app in applications
+        if app_key(app.oneroster_application_id) not in attached and app.enabled and app.active
+        and not _taken_by_another_district(license, app, others)
+    ]
+    good = sorted((p for p in scored if p[0] >= CANDIDATE_NAME), key=lambda p: -p[0])
+    return [app for _score, app in good[:MAX_CANDIDATES]]
+
+
+def app_key(raw: str) -> str:
+    """IDs compare after trimming and URL-decoding: admins paste both `..%3D` and `..=` forms."""
+    return unquote(raw.strip())
+
+
+def _judge_attached(
+    license: License, raw_id: str, app: Application | None, evidence: RosterEvidence | None
+) -> Finding:
     masked = mask_secret(raw_id)
     if app is None:
         return Finding(
@@ -81,44 +166,83 @@ def _judge_attached(raw_id: str, app: Application | None) -> Finding:
             "so no data flows.",
             {**data, "tenant_status": app.tenant_status},
         )
+    if evidence is None:  # its roster could not be read: the connection itself is fine
+        return _ok(app, data)
+    if belongs_to_license(license, app, evidence):
+        return _ok(app, {**data, "evidence": evidence.describe() if evidence.testable else ""})
+    if not evidence.testable:
+        return Finding(
+            "application_unconfirmed", Status.WARN,
+            f"The Application ID ending {masked} belongs to {app.tenant_name}, whose name differs "
+            f"from the license's district ({license.district}), and the license has no "
+            "instructor emails to confirm it is the same district.",
+            {**data, "license_district": license.district},
+        )
+    return Finding(
+        "application_foreign", Status.FAIL,
+        f"The Application ID ending {masked} on this license belongs to {app.tenant_name}, "
+        f"not to {license.district}: {evidence.describe()}. It was probably copied from "
+        "another district; attach this district's own ID instead.",
+        {**data, "license_district": license.district, "evidence": evidence.describe()},
+    )
+
+
+def _ok(app: Application, data: dict[str, str]) -> Finding:
     return Finding("application_ok", Status.PASS,
                    f"Connected to {app.tenant_name}: the app is enabled and the tenant is active.",
                    data)
 
 
 def _unattached_matches(
-    license: License, applications: Sequence[Application], attached: set[str], *,
-    attached_ok: bool,
+    license: License,
+    applications: Sequence[Application],
+    evidence: Mapping[str, RosterEvidence],
+    others: Sequence[License],
 ) -> list[Finding]:
-    scored = [
-        (district_name_score(license.district, app.tenant_name), app)
-        for app in applications
-        if _id_key(app.oneroster_application_id) not in attached
-    ]
-    good = sorted((pair for pair in scored if pair[0] >= DISTRICT_MATCH_CUTOFF),
-                  key=lambda pair: -pair[0])
-    status = Status.WARN if attached_ok else Status.FAIL
-    return [
-        Finding(
-            "unattached_match", status,
+    """Only connections whose roster bears the license out are offered, never on a name."""
+    found = []
+    for app in unattached_candidates(license, applications, others):
+        seen = evidence.get(app_key(app.oneroster_application_id))
+        if seen is None or not seen.testable or not seen.supports:
+            continue
+        masked = mask_secret(app.oneroster_application_id)
+        siblings = sorted(o.id for o in others if _attached_to(o, app))
+        found.append(Finding(
+            "unattached_match", Status.FAIL,
             f"{app.tenant_name} added Pivot Interactives in ClassLink (Application ID ending "
-            f"{mask_secret(app.oneroster_application_id)}), but that ID is not on this license. "
-            "Attach it to the license to start rostering.",
+            f"{masked}), but that ID is not on this license, and its roster confirms it is this "
+            f"district: {seen.describe()}. Attach it to the license to start rostering.",
             {"tenant_name": app.tenant_name, "tenant_id": app.tenant_id,
-             "application_id_masked": mask_secret(app.oneroster_application_id),
-             "enabled": app.enabled, "score": round(score, 1),
+             "application_id_masked": masked, "enabled": app.enabled,
+             "score": round(district_name_score(license.district, app.tenant_name), 1),
+             "evidence": seen.describe(), "confidence": "confirmed by the roster",
+             "also_on_licenses": siblings,
              # full id for a staff one-click attach; to_json() and templates never show "_" keys
              "_application_id": app.oneroster_application_id},
-        )
-        for score, app in good
-    ]
+        ))
+    return found
 
 
-def _id_key(raw: str) -> str:
-    """IDs compare after trimming and URL-decoding: admins paste both `..%3D` and `..=` forms."""
-    return unquote(raw.strip())
+def _attached_to(license: License, app: Application) -> bool:
+    key = app_key(app.oneroster_application_id)
+    return any(app_key(raw) == key for raw in license.application_ids)
 
 
-def _distinctive(name: str) -> str:
-    words = re.findall(r"[a-z0-9]+", name.casefold())
-    return " ".join(w for w in words if w not in _GENERIC_WORDS)
+def _taken_by_another_district(
+    license: License, app: Application, others: Sequence[License]
+) -> bool:
+    return any(_attached_to(o, app) and o.id != license.id
+               and district_name_score(o.district, license.district) < SAME_NAME
+               for o in others)
+
+
+__all__ = [
+    "RosterEvidence",
+    "app_key",
+    "attached_applications",
+    "belongs_to_license",
+    "check_connection",
+    "district_name_score",
+    "roster_evidence",
+    "unattached_candidates",
+]

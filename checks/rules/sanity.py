@@ -6,8 +6,9 @@ Also the per-teacher report ("Users Summary") used by `lookup` and the Slack tea
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from checks.models import (
     CheckResult,
@@ -24,6 +25,7 @@ from checks.text import fold_email
 
 STEP, NAME = 3, "sanity"
 EXAMPLES = 10
+FAR_FEWER_SHARE = 0.25  # fewer students than this share of the seats: few_students warns
 _CLASS_STAFF = frozenset({Role.TEACHER, Role.ADMINISTRATOR, Role.AIDE})  # a class's teachers
 
 
@@ -51,27 +53,50 @@ class TeacherReport:
         return sum(c.students for c in self.classes)
 
 
-def check_sanity(license: License, roster: Roster | None, *, error: str = "") -> CheckResult:
-    """ClassLink's Sanity Check figures, recomputed, with the problems that block rostering."""
+def check_sanity(
+    license: License, roster: Roster | None, *, error: str = "",
+    siblings: Sequence[License] = (),
+) -> CheckResult:
+    """ClassLink's Sanity Check figures, recomputed, with the problems that block rostering.
+
+    `siblings` are the other licenses on the same connection (one per school of a district):
+    their teachers are not missing from this one, and this license is judged on its own
+    instructors' schools."""
     if roster is None:
         return CheckResult.of(STEP, NAME, [Finding(
             "roster_unavailable", Status.UNKNOWN,
             f"Could not read what ClassLink sends: {error}".rstrip(": "), {"error": error})])
+    on_license = {fold_email(e) for e in license.instructor_emails}
+    schools: list[str] = []
+    if siblings:
+        roster, schools = _schools_of(roster, on_license)
     index = _RosterIndex(roster)
     teachers, students = index.active(Role.TEACHER), index.active(Role.STUDENT)
-    figures = {
+    license_students = index.students_taught_by(on_license)
+    figures: dict[str, Any] = {
         "teachers": len(teachers), "students": len(students),
         "administrators": len(index.active(Role.ADMINISTRATOR)),
         "classes": len(index.classes), "enrollments": index.enrollment_count,
         "seats": license.seats, "seat_ceiling": min(len(students), license.seats),
+        "license_students": license_students,
     }
+    if schools:
+        figures["schools"] = schools
     findings = [Finding(
         "sanity_figures", Status.PASS,
         f"ClassLink sends {len(teachers)} teachers, {len(students)} students, "
-        f"{len(index.classes)} classes and {index.enrollment_count} enrollments.", figures)]
-    findings += _seat_findings(len(teachers), len(students), license.seats)
+        f"{len(index.classes)} classes and {index.enrollment_count} enrollments"
+        + (f" for {', '.join(schools)}." if schools else "."), figures)]
+    if not teachers:
+        findings.append(Finding(
+            "no_teachers", Status.FAIL,
+            "ClassLink sends no teachers at all, so Pivot has no one to roster classes for. "
+            "The district's sharing settings probably leave teachers out.",
+            {"classes": len(index.classes), "students": len(students)}))
+    findings += _seat_findings(len(teachers), len(students), license.seats, license_students)
     findings += _coverage_findings(index, teachers)
-    findings += _identity_findings(index, teachers, license)
+    sharing = on_license | {fold_email(e) for s in siblings for e in s.instructor_emails}
+    findings += _identity_findings(index, teachers, sharing)
     return CheckResult.of(STEP, NAME, findings, **figures)
 
 
@@ -133,6 +158,13 @@ class _RosterIndex:
                 teachers[e.class_id].add(e.user_id)
         return counted
 
+    def students_taught_by(self, emails: set[str]) -> int:
+        """Distinct students in the active classes of the staff with these (folded) emails."""
+        staff = [u.sourced_id for u in self.users
+                 if u.is_staff and u.email and fold_email(u.email) in emails]
+        class_ids = {c for sid in staff for c in self.classes_by_user.get(sid, ())}
+        return len(set().union(*(self.students_by_class.get(c, set()) for c in class_ids)))
+
     def active(self, role: Role) -> list[RosterUser]:
         return [u for u in self.users if u.role is role]
 
@@ -141,26 +173,41 @@ class _RosterIndex:
         return [self._class_by_id[i] for i in ids]
 
 
-def _seat_findings(teachers: int, students: int, seats: int) -> list[Finding]:
+def _seat_findings(teachers: int, students: int, seats: int, taught: int) -> list[Finding]:
+    """Too few students to fill the seats, or (a warning) more than the license pays for.
+
+    "Far fewer" follows the help article's case (113 teachers, 5 students): fewer students than
+    teachers is a sharing-scope failure; under a quarter of the seats is worth a warning; spare
+    seats above that are ordinary (schools buy a margin)."""
     if students == 0:
         return [Finding("no_students", Status.FAIL,
                         "ClassLink sends no students, so no student seats can be made. The "
                         "district's sharing settings probably leave students out.",
                         {"students": 0, "seats": seats})]
-    if students >= seats:
-        return []
-    # Fewer students than teachers is almost always a sharing scope problem, not a small school.
-    status = Status.FAIL if students < teachers else Status.WARN
-    return [Finding("few_students", status,
-                    f"ClassLink sends only {students} students, so at most {students} of the "
-                    f"license's {seats} seats can be filled.",
-                    {"students": students, "teachers": teachers, "seats": seats})]
+    out = []
+    if students < teachers or students < seats * FAR_FEWER_SHARE:
+        status = Status.FAIL if students < teachers else Status.WARN
+        out.append(Finding(
+            "few_students", status,
+            f"ClassLink sends only {students} students for {teachers} teachers, so at most "
+            f"{students} of the license's {seats} seats can be filled.",
+            {"students": students, "teachers": teachers, "seats": seats}))
+    if taught > seats:
+        out.append(Finding(
+            "seats_exceeded", Status.WARN,
+            f"ClassLink sends {taught} students in the classes of this license's teachers; the "
+            f"license has {seats} seats, so once they are rostered the license becomes Limited "
+            "(students cannot open activities). Buy more seats or archive classes that ended.",
+            {"students": taught, "seats": seats, "over": taught - seats}))
+    return out
 
 
 def _coverage_findings(index: _RosterIndex, teachers: list[RosterUser]) -> list[Finding]:
     idle = [t for t in teachers if not index.classes_by_user.get(t.sourced_id)]
     empty = [c for c in index.classes if not index.students_by_class.get(c.sourced_id)]
-    orphan = [c for c in index.classes if not index.teachers_by_class.get(c.sourced_id)]
+    # With no teacher sent at all, every class lacks one: no_teachers says it once.
+    orphan = [c for c in index.classes
+              if teachers and not index.teachers_by_class.get(c.sourced_id)]
     out = []
     if idle:
         out.append(_listing("teachers_without_classes",
@@ -176,9 +223,8 @@ def _coverage_findings(index: _RosterIndex, teachers: list[RosterUser]) -> list[
 
 
 def _identity_findings(
-    index: _RosterIndex, teachers: list[RosterUser], license: License
+    index: _RosterIndex, teachers: list[RosterUser], on_license: set[str]
 ) -> list[Finding]:
-    on_license = {fold_email(e) for e in license.instructor_emails}
     unlisted = [t for t in teachers if t.email and fold_email(t.email) not in on_license]
     out = []
     if unlisted:
@@ -225,3 +271,28 @@ def _listing(code: str, message: str, items: list[str]) -> Finding:
 
 def _emails(users: list[RosterUser]) -> list[str]:
     return sorted(u.email or f"(no email: {u.full_name})" for u in users)
+
+
+def _schools_of(roster: Roster, on_license: set[str]) -> tuple[Roster, list[str]]:
+    """The part of a shared connection's roster in the schools of this license's instructors.
+
+    A district-level org (type "district", or any org that is another's parent) is not a
+    school: teachers often carry it beside their school. With no instructor found, the whole
+    roster stays (nothing tells which part is this license's)."""
+    parents = {o.parent_id for o in roster.orgs if o.parent_id}
+    district_level = {o.sourced_id for o in roster.orgs
+                      if o.type.lower() == "district" or o.sourced_id in parents}
+    mine = [u for u in roster.users
+            if u.is_staff and u.email and fold_email(u.email) in on_license]
+    schools = {oid for u in mine for oid in u.org_ids if oid not in district_level}
+    if not schools:
+        return roster, []
+    classes = tuple(c for c in roster.classes if c.school_id in schools)
+    class_ids = {c.sourced_id for c in classes}
+    enrollments = tuple(e for e in roster.enrollments if e.class_id in class_ids)
+    enrolled = {e.user_id for e in enrollments}
+    users = tuple(u for u in roster.users
+                  if u.sourced_id in enrolled or schools.intersection(u.org_ids))
+    names = {o.sourced_id: o.name for o in roster.orgs}
+    scoped = Roster(users=users, classes=classes, enrollments=enrollments, orgs=roster.orgs)
+    return scoped, sorted(names.get(s, s) for s in schools)

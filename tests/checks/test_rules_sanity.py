@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from checks.models import Role, Status
+from checks.models import License, Role, Status
 from checks.rules import check_sanity, teacher_report
 from tests.checks.records import license_, roster, user
 
@@ -17,7 +17,8 @@ def test_healthy_district_passes_with_figures() -> None:
     result = check_sanity(license_(emails=("t1@district.org", "T2@District.org "), seats=6), r)
     assert result.status is Status.PASS, result.findings
     assert result.figures == {"teachers": 2, "students": 6, "administrators": 0, "classes": 2,
-                              "enrollments": 8, "seats": 6, "seat_ceiling": 6}
+                              "enrollments": 8, "seats": 6, "seat_ceiling": 6,
+                              "license_students": 6}
 
 
 def test_113_teachers_5_students_means_at_most_5_seats() -> None:
@@ -80,3 +81,86 @@ def test_teacher_report_counts_students_per_class_and_prefers_active_record() ->
     assert (report.name, report.status, report.students) == ("John Smith", "active", 3)
     assert [(c.title, c.students) for c in report.classes] == [("Class c1", 2), ("Class c2", 1)]
     assert teacher_report(r, "s1@district.org") is None  # students get no teacher report
+
+
+def _school(teachers: int, students: int) -> object:
+    """`teachers` classes of students spread evenly; teacher i is t{i}@district.org."""
+    ts = [user(f"t{i}") for i in range(teachers)]
+    ss = [user(f"s{i}", S) for i in range(students)]
+    classes = {f"c{i}": [f"t{i}"] + [f"s{j}" for j in range(students) if j % teachers == i]
+               for i in range(teachers)}
+    return roster(ts + ss, classes)
+
+
+def test_spare_seats_are_ordinary_not_few_students() -> None:
+    # 264 students on 275 seats: a school that bought a margin, not a sharing problem
+    r = _school(11, 264)
+    emails = tuple(f"t{i}@district.org" for i in range(11))
+    result = check_sanity(license_(emails=emails, seats=275), r)  # type: ignore[arg-type]
+    assert result.status is Status.PASS, codes(result)
+
+
+def test_far_fewer_students_than_seats_warns() -> None:
+    r = _school(4, 30)  # 30 students on 200 seats: under a quarter
+    emails = tuple(f"t{i}@district.org" for i in range(4))
+    result = check_sanity(license_(emails=emails, seats=200), r)  # type: ignore[arg-type]
+    few = next(f for f in result.findings if f.code == "few_students")
+    assert few.status is Status.WARN
+
+
+def test_more_students_than_seats_is_a_seat_overage_warning() -> None:
+    r = _school(5, 391)
+    emails = tuple(f"t{i}@district.org" for i in range(5))
+    result = check_sanity(license_(emails=emails, seats=125), r)  # type: ignore[arg-type]
+    over = next(f for f in result.findings if f.code == "seats_exceeded")
+    assert over.status is Status.WARN
+    assert "391 students" in over.message and "125 seats" in over.message
+    assert over.data == {"students": 391, "seats": 125, "over": 266}
+
+
+def test_seat_overage_counts_only_the_license_teachers_classes() -> None:
+    # a district-wide connection: 391 students in all, 60 in this license's one teacher's class
+    r = _school(5, 300)
+    result = check_sanity(license_(emails=("t0@district.org",), seats=125), r)  # type: ignore[arg-type]
+    assert "seats_exceeded" not in codes(result)
+    assert result.figures["license_students"] == 60
+
+
+def test_no_teachers_is_its_own_failure() -> None:
+    students = [user(f"s{i}", S) for i in range(40)]
+    r = roster(students, {f"c{i}": [f"s{j}" for j in range(i * 10, i * 10 + 10)]
+                          for i in range(4)})
+    result = check_sanity(license_(emails=("t0@district.org",), seats=40), r)
+    assert "no_teachers" in codes(result)
+    assert "classes_without_teacher" not in codes(result)  # said once, by no_teachers
+    assert result.status is Status.FAIL
+
+
+def test_sibling_licenses_on_one_connection() -> None:
+    """Two schools, one connection, one license each: neither lists the other's teachers,
+    and each is judged on its own school's students and seats."""
+    from checks.models import Org, Roster, RosterClass
+
+    base = _school(4, 80)
+    assert isinstance(base, Roster)
+    school_of = {"t0": "north", "t1": "north", "t2": "south", "t3": "south"}
+    classes = tuple(RosterClass(c.sourced_id, c.title, school_id=school_of[f"t{c.sourced_id[1:]}"])
+                    for c in base.classes)
+    class_school = {c.sourced_id: c.school_id for c in classes}
+    user_school = {e.user_id: class_school[e.class_id] for e in base.enrollments}
+    users = tuple(
+        type(u)(**{**{f: getattr(u, f) for f in u.__slots__},  # type: ignore[attr-defined]
+                   "org_ids": (user_school[u.sourced_id], "district")})
+        for u in base.users)
+    orgs = (Org("district", "Unified", "district"), Org("north", "North High", "school", "district"),
+            Org("south", "South High", "school", "district"))
+    r = Roster(users, classes, base.enrollments, orgs)
+    north = license_(emails=("t0@district.org", "t1@district.org"), seats=45)
+    south = License(id="south", name="South", district=north.district, seats=45,
+                    instructor_emails=("t2@district.org", "t3@district.org"))
+    result = check_sanity(north, r, siblings=[south])
+    assert result.status is Status.PASS, codes(result)
+    assert result.figures["schools"] == ["North High"]
+    assert result.figures["students"] == 40
+    alone = check_sanity(north, r)  # without knowing the sibling: the others look unlisted
+    assert "teachers_not_on_license" in codes(alone)

@@ -39,7 +39,7 @@ def finding(code: str, status: Status, **data: Any) -> Finding:
 
 
 def connection_findings() -> list[Finding]:
-    masked = "••••0%3D"
+    masked = "••••WmG0"
     tenant = {"tenant_name": f"Lincoln {HOSTILE}", "tenant_id": "2001",
               "application_id_masked": masked}
     return [

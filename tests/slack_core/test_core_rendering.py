@@ -217,8 +217,10 @@ def test_mrkdwn_escapes_only_the_three_characters() -> None:
 
 
 def test_mask_app_id_shows_only_the_tail() -> None:
-    assert mask_app_id("MoYPlyQWmG0%3D") == "••••0%3D"
-    assert mask_app_id(mask_app_id("MoYPlyQWmG0%3D")) == "••••0%3D"
+    # the tail of the decoded ID, so two IDs ending in `%3D` can be told apart
+    assert mask_app_id("MoYPlyQWmG0%3D") == "••••WmG0"
+    assert mask_app_id(mask_app_id("MoYPlyQWmG0%3D")) == "••••WmG0"
+    assert mask_app_id("QmlnRGlzdA%3D%3D") != mask_app_id("TGluY29sbg%3D%3D")
     assert mask_app_id("abc") == "•••" and mask_app_id("") == ""
     assert mask_app_id("ab<d>") == "••••b&lt;d&gt;"
 
