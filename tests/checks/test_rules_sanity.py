@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from checks.models import License, Role, Status
 from checks.rules import check_sanity, teacher_report
 from tests.checks.records import license_, roster, user
@@ -148,11 +150,10 @@ def test_sibling_licenses_on_one_connection() -> None:
                     for c in base.classes)
     class_school = {c.sourced_id: c.school_id for c in classes}
     user_school = {e.user_id: class_school[e.class_id] for e in base.enrollments}
-    users = tuple(
-        type(u)(**{**{f: getattr(u, f) for f in u.__slots__},  # type: ignore[attr-defined]
-                   "org_ids": (user_school[u.sourced_id], "district")})
-        for u in base.users)
-    orgs = (Org("district", "Unified", "district"), Org("north", "North High", "school", "district"),
+    users = tuple(replace(u, org_ids=(user_school[u.sourced_id], "district"))
+                  for u in base.users)
+    orgs = (Org("district", "Unified", "district"),
+            Org("north", "North High", "school", "district"),
             Org("south", "South High", "school", "district"))
     r = Roster(users, classes, base.enrollments, orgs)
     north = license_(emails=("t0@district.org", "t1@district.org"), seats=45)
