@@ -26,7 +26,8 @@ CHECK_STEPS = ("connection", "emails", "sanity")
 STEP_FINDING_CODES: Mapping[str, frozenset[str]] = MappingProxyType({
     "connection": frozenset({
         "no_application_id", "application_ok", "application_unknown", "application_disabled",
-        "tenant_inactive", "unattached_match", "classlink_unreachable",
+        "tenant_inactive", "unattached_match", "classlink_unreachable", "application_foreign",
+        "application_unconfirmed",
     }),
     "emails": frozenset({
         "email_exact", "email_fix", "email_ambiguous", "email_student", "email_inactive",
@@ -34,7 +35,8 @@ STEP_FINDING_CODES: Mapping[str, frozenset[str]] = MappingProxyType({
         "roster_unavailable",
     }),
     "sanity": frozenset({
-        "sanity_figures", "no_students", "few_students", "teachers_without_classes",
+        "sanity_figures", "no_students", "few_students", "no_teachers", "seats_exceeded",
+        "teachers_without_classes",
         "classes_without_students", "classes_without_teacher", "teachers_not_on_license",
         "users_without_email", "shared_email", "roster_unavailable",
     }),

@@ -131,15 +131,15 @@ class Diagnoser:
             self._read_candidates(license, applications, others, reads, say)
         step1 = check_connection(license, applications, evidence=reads.evidence, others=others)
         roster = _merge([reads.rosters[app_key(a.oneroster_application_id)] for a in reads.own])
-        reason = reads.error or _no_roster_reason(step1)
+        cause, reason = ("classlink", reads.error) if reads.error else _no_roster(step1)
         siblings = [o for o in others if any(_attached_to(o, a) for a in reads.own)]
         users = None if roster is None else roster.users
         # The rules build indexes over the whole roster, which was just fetched with the cyclic
         # GC paused: left on, it would promote and re-scan those records several times over
         # (about 0.5 s at 100k users). Collection resumes as usual once the rules are done.
         with gc_paused():
-            step2 = check_emails(license, users, error=reason)
-            step3 = check_sanity(license, roster, error=reason, siblings=siblings)
+            step2 = check_emails(license, users, error=reason, cause=cause)
+            step3 = check_sanity(license, roster, error=reason, cause=cause, siblings=siblings)
         return Diagnosis(license, (step1, step2, step3), tuple(applications), roster,
                          classlink_error=reads.error)
 
@@ -265,13 +265,27 @@ class _Reads:
     error: str = ""  # the first ClassLink failure, described
 
 
-def _no_roster_reason(step1: CheckResult) -> str:
+class NoRoster:
+    """Why steps 2-3 have no roster (the `cause` of roster_unavailable) when ClassLink itself
+    answered: the customer is told the cause, not "try again"."""
+
+    FOREIGN = ("foreign", "the attached ClassLink connection belongs to another district")
+    UNCONFIRMED = ("unconfirmed",
+                   "the attached ClassLink connection could not be confirmed as this district's")
+    DISABLED = ("disabled", "the attached ClassLink app is disabled or the district's ClassLink "
+                "account is not active")
+    NO_CONNECTION = ("no_connection", "no ClassLink connection is attached to this license")
+
+
+def _no_roster(step1: CheckResult) -> tuple[str, str]:
     codes = {f.code for f in step1.findings}
     if "application_foreign" in codes:
-        return "the attached ClassLink connection belongs to another district"
+        return NoRoster.FOREIGN
     if "application_unconfirmed" in codes:
-        return "the attached ClassLink connection could not be confirmed as this district's"
-    return "no enabled ClassLink connection is attached to this license"
+        return NoRoster.UNCONFIRMED
+    if codes & {"application_disabled", "tenant_inactive"}:
+        return NoRoster.DISABLED
+    return NoRoster.NO_CONNECTION
 
 
 def _gather(

@@ -30,7 +30,7 @@ class Lookups:
             "email_lookup", audience, email=email, licenses=list(lookup.licenses),
             appearances=list(lookup.appearances),
             matches=[finding_for(m) for _, m in lookup.matches], errors=list(lookup.errors),
-            scope_license_id=license_id)
+            scope_license_id=license_id, scope=list(lookup.scope), hints=list(lookup.hints))
 
     def teacher_text(self, license_id: str, email: str, *, audience: str) -> str:
         diagnosis = self.deps.cache.get(self.deps.diagnoser, license_id)

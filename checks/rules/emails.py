@@ -20,14 +20,16 @@ def check_emails(
     users: Sequence[RosterUser] | None,
     *,
     error: str = "",
+    cause: str = "classlink",
     matcher: Matcher = match_emails,
 ) -> CheckResult:
-    """One finding per instructor email, in license order."""
+    """One finding per instructor email, in license order. With no roster, `error` says why
+    in a sentence and `cause` names it (see checks.diagnose.NoRoster)."""
     if users is None:
         return CheckResult.of(STEP, NAME, [Finding(
             "roster_unavailable", Status.UNKNOWN,
             f"Could not read the teachers ClassLink sends: {error}".rstrip(": "),
-            {"error": error})])
+            {"error": error, "cause": cause})])
     if not license.instructor_emails:
         return CheckResult.of(STEP, NAME, [Finding(
             "no_instructors", Status.WARN, "The license lists no instructor emails yet.")])

@@ -54,7 +54,7 @@ class TeacherReport:
 
 
 def check_sanity(
-    license: License, roster: Roster | None, *, error: str = "",
+    license: License, roster: Roster | None, *, error: str = "", cause: str = "classlink",
     siblings: Sequence[License] = (),
 ) -> CheckResult:
     """ClassLink's Sanity Check figures, recomputed, with the problems that block rostering.
@@ -65,7 +65,8 @@ def check_sanity(
     if roster is None:
         return CheckResult.of(STEP, NAME, [Finding(
             "roster_unavailable", Status.UNKNOWN,
-            f"Could not read what ClassLink sends: {error}".rstrip(": "), {"error": error})])
+            f"Could not read what ClassLink sends: {error}".rstrip(": "),
+            {"error": error, "cause": cause})])
     on_license = {fold_email(e) for e in license.instructor_emails}
     schools: list[str] = []
     if siblings:

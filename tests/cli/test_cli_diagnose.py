@@ -152,3 +152,25 @@ def test_run_without_tokens_is_a_clear_error() -> None:
     run = rosterbot("run", "--sandbox")
     assert run.returncode == 2
     assert "SLACK_BOT_TOKEN" in run.stderr
+
+
+def test_scoped_lookup_never_claims_an_address_the_license_lacks() -> None:
+    """Issue 8, item 3: `--license demo-healthy jsmith@lincolnusd.org` said "on license"."""
+    run = subprocess.run([sys.executable, "-m", "bot", "lookup", "--sandbox", "--json",
+                          "--license", "demo-healthy", "jsmith@lincolnusd.org"],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["licenses"] == []
+    assert [lic["id"] for lic in out["looked_in"]] == ["demo-healthy"]
+
+
+def test_lookup_names_the_license_row_that_is_meant() -> None:
+    run = subprocess.run([sys.executable, "-m", "bot", "lookup", "--sandbox",
+                          "--license", "demo-emails", "sarah.wilson@lincolnusd.org"],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "not on license demo-emails" in run.stdout
+    assert ("license demo-emails has sarah.wlison@lincolnusd.org; that row should be "
+            "sarah.wilson@lincolnusd.org (what ClassLink sends for Sarah Wilson)") in run.stdout
+    assert "on license demo-emails (" not in run.stdout.replace("not on license", "")

@@ -283,3 +283,18 @@ def test_a_customer_in_an_unlinked_channel_gets_help_and_a_way_to_support(
                            for c in world.stub.calls("chat.postMessage")))
     posted = world.posted_text()
     assert "Step 1 of 3" not in posted and "demo-" not in posted
+
+
+def test_a_customer_is_told_the_truth_about_a_misspelt_license_row(world: SlackWorld) -> None:
+    """The license has sarah.wlison@...; ClassLink sends sarah.wilson@... Looking up the roster
+    address must not say it is on the license, and must name the row to fix."""
+    world.command("link demo-emails", channel=SHARED, name="link")
+    world.stub.wait_for("response_url", 1)
+    world.command("email sarah.wilson@lincolnusd.org", user=CUSTOMER, team=SCHOOL_TEAM,
+                  channel=SHARED, name="truth")
+    wait_until(lambda: any("should be" in text_of(r) for r in world.responses("truth")))
+    shown = " ".join(text_of(r) for r in world.responses("truth"))
+    assert "Not on your license" in shown
+    assert "On license" not in shown
+    assert "Your license has sarah.wlison@lincolnusd.org; that row should be " \
+           "sarah.wilson@lincolnusd.org" in shown
