@@ -78,6 +78,8 @@ def _read_config_file(path: str | None) -> dict[str, str]:
         loaded: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(CONFIG_FILE_VARIABLE, f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(CONFIG_FILE_VARIABLE, f"{path} is not UTF-8 text") from None
     except yaml.YAMLError as exc:
         raise ConfigError(CONFIG_FILE_VARIABLE, f"{path} is not valid YAML: {exc}") from None
     if loaded is None:

@@ -39,7 +39,13 @@ def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) 
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
-        if key in seen:
+        try:
+            repeated = key in seen
+        except TypeError:  # a list or mapping used as a key (`? [a, b]`)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key must be text, not {type(key).__name__}", key_node.start_mark
+            ) from None
+        if repeated:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
@@ -58,10 +64,22 @@ def read_yaml(file: Path) -> Any:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise KnowledgeFileError(file, "", f"cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise KnowledgeFileError(file, "", f"not UTF-8 text ({exc.reason})") from exc
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise KnowledgeFileError(file, "", f"not valid YAML: {exc}") from exc
+        raise KnowledgeFileError(file, "", yaml_problem(exc)) from exc
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """A YAML syntax error on one line: "not valid YAML at line 4, column 3: <problem>"."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    text = f"{context}: {problem}" if context else problem
+    return " ".join(f"not valid YAML{where}: {text}".split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@
     └── LicenseError
         ├── LicenseNotFound       no license with that id
         └── LicenseSourceError    the license directory could not be read
+            └── LicenseSourceUnavailable  the license API did not answer (unreachable,
+                                          timeouts, 5xx or 429 after the retries)
 """
 
 from __future__ import annotations
@@ -64,3 +66,8 @@ class LicenseNotFound(LicenseError):
 
 class LicenseSourceError(LicenseError):
     pass
+
+
+class LicenseSourceUnavailable(LicenseSourceError):
+    """The license API could not be reached (or kept failing) after the retries: a remote
+    outage, not a configuration error."""

@@ -94,6 +94,8 @@ def _read_rows(path: Path, required: Sequence[str]) -> Iterator[tuple[int, Row]]
                 yield reader.line_num, row
     except UnicodeDecodeError as exc:
         raise SandboxBundleError(path, f"not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise SandboxBundleError(path, f"cannot read: {exc.strerror or exc}") from exc
     except csv.Error as exc:
         raise SandboxBundleError(path, f"malformed CSV: {exc}") from exc
 

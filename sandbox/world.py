@@ -118,8 +118,10 @@ def load_world(path: Path | str) -> World:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SandboxWorldError(path, "", f"cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SandboxWorldError(path, "", f"not UTF-8 text ({exc.reason})") from exc
     except yaml.YAMLError as exc:
-        raise SandboxWorldError(path, "", f"not valid YAML: {exc}") from exc
+        raise SandboxWorldError(path, "", _yaml_problem(exc)) from exc
     top = _Fields(path, "", raw, allowed={"partner_key", "districts"})
     partner_key = top.text("partner_key")
     items = top.get("districts")
@@ -133,6 +135,16 @@ def load_world(path: Path | str) -> World:
         return World(partner_key=partner_key, districts=districts)
     except ValueError as exc:
         raise SandboxWorldError(path, "districts", str(exc)) from exc
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """A YAML syntax error on one line: "not valid YAML at line 4, column 3: <problem>"."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    text = f"{context}: {problem}" if context else problem
+    return " ".join(f"not valid YAML{where}: {text}".split())
 
 
 _DISTRICT_KEYS = frozenset({

@@ -9,7 +9,7 @@ import os
 import re
 from typing import Any
 
-from bot.cli.output import UsageError
+from bot.cli.output import UsageError, positive_int
 from bot.errors import ConfigError
 from bot.settings import Settings
 from bot.store import AuditEntry, StoreError, open_store
@@ -26,7 +26,8 @@ def register(subparsers: Any) -> None:
         "--since", metavar="WHEN", help="an age (30m, 12h, 7d, 2w) or a UTC date (2026-11-01)"
     )
     parser.add_argument(
-        "--limit", type=int, default=DEFAULT_LIMIT, help=f"at most the newest N ({DEFAULT_LIMIT})"
+        "--limit", type=positive_int, default=DEFAULT_LIMIT,
+        help=f"at most the newest N ({DEFAULT_LIMIT})",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
@@ -36,7 +37,11 @@ def parse_since(text: str, *, now: dt.datetime) -> dt.datetime:
     """An age ("7d") back from `now`, or an ISO date/time (naive means UTC)."""
     age = _AGE.match(text)
     if age:
-        return now - dt.timedelta(seconds=int(age.group(1)) * _UNIT_SECONDS[age.group(2).lower()])
+        try:
+            seconds = int(age.group(1)) * _UNIT_SECONDS[age.group(2).lower()]
+            return now - dt.timedelta(seconds=seconds)
+        except (OverflowError, ValueError):  # ValueError: more digits than int() takes
+            raise UsageError(f"--since {text.strip()} reaches back before the year 1") from None
     try:
         when = dt.datetime.fromisoformat(text.strip())
     except ValueError:

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.app import build_service
+from bot.cli.output import console as cli_console
 from bot.cli.report import print_diagnosis
 from bot.commands import USAGE
 from bot.dialog import DialogState
@@ -56,7 +57,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    console = Console(highlight=False)
+    console = cli_console()
     if args.report:
         return run_report(console)
     interactive = not args.script and sys.stdin.isatty() and sys.stdout.isatty()

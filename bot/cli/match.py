@@ -86,6 +86,9 @@ def read_roster(path: Path) -> list[RosterUser]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"roster file {path} is not JSON: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"roster file {path} is nested too deeply to be a users document") \
+            from None
     records = document.get("users") if isinstance(document, dict) else None
     if not isinstance(records, list):
         raise UsageError(

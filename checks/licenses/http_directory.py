@@ -20,7 +20,7 @@ from urllib.parse import quote
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from checks.errors import LicenseNotFound, LicenseSourceError
+from checks.errors import LicenseNotFound, LicenseSourceError, LicenseSourceUnavailable
 from checks.licenses.records import LicenseFieldError, license_from_mapping
 from checks.models import License
 from checks.text import fold_email
@@ -135,7 +135,7 @@ class HttpLicenseDirectory:
             response: httpx.Response = retrying(self._attempt, call, path, params)
         except _Transient as exc:
             tries = "1 attempt" if self._attempts == 1 else f"{self._attempts} attempts"
-            raise LicenseSourceError(
+            raise LicenseSourceUnavailable(
                 f"{self._describe(call)}: {exc} (gave up after {tries})"
             ) from None
         return response
