@@ -47,9 +47,10 @@ def open_diagnoser(args: argparse.Namespace) -> Iterator[Diagnoser]:
     except LicenseNotFound as exc:
         raise UsageError(f"{exc}; `rosterbot diagnose --list` shows the known ones") from None
     except LicenseSourceUnavailable as exc:
-        raise RemoteError(f"the license directory could not be asked: {exc}") from None
+        raise RemoteError(f"the license directory (ROSTERBOT_LICENSES) could not be asked: {exc}"
+                          ) from None
     except LicenseSourceError as exc:
-        raise UsageError(f"license directory: {exc}") from None
+        raise UsageError(f"license directory (ROSTERBOT_LICENSES): {exc}") from None
     except ClassLinkError as exc:
         raise RemoteError(classlink_failure(describe_classlink_error(exc), settings,
                                             sandbox=args.sandbox)) from None
