@@ -32,6 +32,7 @@ from checks.lookup import (
     spelling_hints,
 )
 from checks.matching import MatchResult
+from checks.matching.normalize import WEBMAIL_DOMAINS
 from checks.models import Application, CheckResult, License, Roster, RosterUser
 from checks.rules import TeacherReport, check_connection, check_emails, check_sanity
 from checks.rules.connection import (
@@ -39,10 +40,11 @@ from checks.rules.connection import (
     app_key,
     attached_applications,
     belongs_to_license,
+    readable_unattached,
     roster_evidence,
     unattached_candidates,
 )
-from checks.text import mask_secret
+from checks.text import fold_email, looks_like_email, mask_secret
 
 Progress = Callable[[str], None]
 
@@ -128,7 +130,10 @@ class Diagnoser:
         others = [o for o in self.licenses.list() if o.id != license.id]
         reads = self._read_attached(license, applications, say)
         if not reads.own:
-            self._read_candidates(license, applications, others, reads, say)
+            # No attached connection is this district's (none, unknown, foreign): beyond
+            # the names, ask every connection whether it sends the license's teachers.
+            sweep = not attached_applications(license, applications) or bool(reads.rosters)
+            self._read_candidates(license, applications, others, reads, say, sweep=sweep)
         step1 = check_connection(license, applications, evidence=reads.evidence, others=others)
         roster = _merge([reads.rosters[app_key(a.oneroster_application_id)] for a in reads.own])
         cause, reason = ("classlink", reads.error) if reads.error else _no_roster(step1)
@@ -139,7 +144,8 @@ class Diagnoser:
         # (about 0.5 s at 100k users). Collection resumes as usual once the rules are done.
         with gc_paused():
             step2 = check_emails(license, users, error=reason, cause=cause)
-            step3 = check_sanity(license, roster, error=reason, cause=cause, siblings=siblings)
+            step3 = check_sanity(license, roster, error=reason, cause=cause, siblings=siblings,
+                                 named=_named_by_rows(step2))
         return Diagnosis(license, (step1, step2, step3), tuple(applications), roster,
                          classlink_error=reads.error)
 
@@ -229,18 +235,41 @@ class Diagnoser:
 
     def _read_candidates(
         self, license: License, applications: Sequence[Application],
-        others: Sequence[License], reads: _Reads, say: Progress,
+        others: Sequence[License], reads: _Reads, say: Progress, *, sweep: bool,
     ) -> None:
         """Teachers of the connections that may be this district's, so a suggestion rests on
-        the roster; one that cannot be read is simply not suggested."""
-        for app in unattached_candidates(license, applications, others):
+        the roster; one that cannot be read is simply not suggested. Close names first; with
+        `sweep`, when they confirm nothing, every readable connection is asked by email filter
+        for two of the license's addresses (a license named after a school, a renamed
+        district)."""
+        named = unattached_candidates(license, applications, others)
+        for app in named:
             say(f"Checking whether {app.tenant_name} is this district")
-            try:
-                teachers = self.classlink.district(app).teachers()
-            except ClassLinkError:
-                continue
-            reads.evidence[app_key(app.oneroster_application_id)] = roster_evidence(
-                license, teachers)
+            self._read_teachers(license, app, reads)
+        if not sweep or any(e.supports for e in reads.evidence.values()):
+            return
+        probes = [e.strip() for e in license.instructor_emails
+                  if looks_like_email(e) and fold_email(e).rpartition("@")[2]
+                  not in WEBMAIL_DOMAINS][:2]
+        if not probes:
+            return
+        say("Asking every connected district for the license's teachers")
+        rest = [a for a in readable_unattached(license, applications, others) if a not in named]
+
+        def sends_one(app: Application) -> bool:
+            district = self.classlink.district(app)
+            return any(u.is_staff for p in probes for u in district.users_by_email(p))
+
+        for app, sends in zip(rest, _parallel(sends_one, rest), strict=True):
+            if sends is True:
+                self._read_teachers(license, app, reads)
+
+    def _read_teachers(self, license: License, app: Application, reads: _Reads) -> None:
+        try:
+            teachers = self.classlink.district(app).teachers()
+        except ClassLinkError:
+            return
+        reads.evidence[app_key(app.oneroster_application_id)] = roster_evidence(license, teachers)
 
     def _district_roster(self, app: Application) -> Roster:
         """The roster; a refused bearer makes us re-read `/applications` once, since ClassLink
@@ -263,6 +292,18 @@ class _Reads:
     evidence: dict[str, RosterEvidence] = field(default_factory=dict)
     own: list[Application] = field(default_factory=list)  # the ones that are this district's
     error: str = ""  # the first ClassLink failure, described
+
+
+def _named_by_rows(step2: CheckResult) -> set[str]:
+    """Roster addresses a license row already means (a fix, or an ambiguous candidate): that
+    teacher is on the license, misspelt, not missing from it."""
+    named: set[str] = set()
+    for finding in step2.findings:
+        if finding.code in ("email_fix", "email_ambiguous", "email_duplicate"):
+            suggestion = finding.data.get("suggestion")
+            named.update(fold_email(e) for e in [suggestion, *finding.data.get("candidates", [])]
+                         if isinstance(e, str) and e)
+    return named
 
 
 class NoRoster:

@@ -63,10 +63,26 @@ def roster_evidence(license: License, users: Iterable[RosterUser]) -> RosterEvid
     roster_domains = {a.rpartition("@")[2] for a in addresses}
     roster_locals = {a.rpartition("@")[0] for a in addresses}
     license_domains = {e.rpartition("@")[2] for e in wanted}
+    shared = {d for d in license_domains if any(_same_site(d, r) for r in roster_domains)}
     moved = {e for e in wanted if e.rpartition("@")[0] in roster_locals
              and e.rpartition("@")[2] not in roster_domains}
-    return RosterEvidence(len(wanted), len(wanted & addresses),
-                          tuple(sorted(license_domains & roster_domains)), len(moved))
+    return RosterEvidence(len(wanted), len(wanted & addresses), tuple(sorted(shared)),
+                          len(moved))
+
+
+def _same_site(a: str, b: str) -> bool:
+    """`cljuhsd.org` and `students.cljuhsd.org` are one district's; `k12.mo.us` alone is not
+    a site (at least two labels must remain on the shorter side beyond a public suffix)."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return long.endswith("." + short) and short.count(".") >= 1 and not _public_suffix(short)
+
+
+def _public_suffix(domain: str) -> bool:
+    """State and k12 suffixes many districts share (`k12.mo.us`, `mo.us`)."""
+    labels = domain.split(".")
+    return labels[-1] == "us" and len(labels) <= 3 and (len(labels) < 3 or labels[0] == "k12")
 
 
 def check_connection(
@@ -89,9 +105,10 @@ def check_connection(
     evidence = evidence or {}
     by_id = {app_key(app.oneroster_application_id): app for app in applications}
     findings = [
-        _judge_attached(license, raw, by_id.get(app_key(raw)),
-                        evidence.get(app_key(raw)))
+        finding
         for raw in license.application_ids
+        for finding in _judge_attached(license, raw, by_id.get(app_key(raw)),
+                                       evidence.get(app_key(raw)))
     ]
     if not license.application_ids:
         findings.append(Finding("no_application_id", Status.FAIL,
@@ -134,6 +151,17 @@ def unattached_candidates(
     return [app for _score, app in good[:MAX_CANDIDATES]]
 
 
+def readable_unattached(
+    license: License, applications: Sequence[Application], others: Sequence[License]
+) -> list[Application]:
+    """Every connection that could be this district's when names find none: readable, not
+    attached here, not attached to another district's license."""
+    attached = {app_key(raw) for raw in license.application_ids}
+    return [app for app in applications
+            if app_key(app.oneroster_application_id) not in attached and app.enabled
+            and app.active and not _taken_by_another_district(license, app, others)]
+
+
 def app_key(raw: str) -> str:
     """IDs compare after trimming and URL-decoding: admins paste both `..%3D` and `..=` forms."""
     return unquote(raw.strip())
@@ -141,50 +169,59 @@ def app_key(raw: str) -> str:
 
 def _judge_attached(
     license: License, raw_id: str, app: Application | None, evidence: RosterEvidence | None
-) -> Finding:
+) -> list[Finding]:
     masked = mask_secret(raw_id)
     if app is None:
-        return Finding(
+        return [Finding(
             "application_unknown", Status.FAIL,
             f"The Application ID ending {masked} is on the license, but ClassLink does not list it "
             "among the districts that added Pivot Interactives.",
             {"application_id_masked": masked},
-        )
+        )]
     data = {"application_id_masked": masked, "tenant_name": app.tenant_name,
             "tenant_id": app.tenant_id}
+    blocked = []  # both can hold at once, and each has its own fix
     if not app.enabled:
-        return Finding(
+        blocked.append(Finding(
             "application_disabled", Status.FAIL,
             f"{app.tenant_name} added Pivot Interactives in ClassLink, but the app is disabled "
             "there, so ClassLink sends no data. The district must enable it in the Roster Server.",
             data,
-        )
+        ))
     if not app.active:
-        return Finding(
+        blocked.append(Finding(
             "tenant_inactive", Status.FAIL,
             f"{app.tenant_name}'s ClassLink tenant is {app.tenant_status or 'not active'}, "
             "so no data flows.",
             {**data, "tenant_status": app.tenant_status},
-        )
+        ))
+    if blocked:
+        return blocked
     if evidence is None:  # its roster could not be read: the connection itself is fine
-        return _ok(app, data)
+        return [_ok(app, data)]
     if belongs_to_license(license, app, evidence):
-        return _ok(app, {**data, "evidence": evidence.describe() if evidence.testable else ""})
-    if not evidence.testable:
-        return Finding(
+        return [_ok(app, {**data, "evidence": evidence.describe() if evidence.testable else ""})]
+    same_name = district_name_score(license.district, app.tenant_name) >= SAME_NAME
+    if not evidence.testable or same_name:
+        # Equal names with a roster that does not bear the license out: a namesake, or this
+        # district sending none of the license's teachers. Not sure either way: say so.
+        why = (f"its roster does not bear the license out ({evidence.describe()})"
+               if evidence.testable else
+               "the license has no instructor emails to confirm it is the same district")
+        return [Finding(
             "application_unconfirmed", Status.WARN,
-            f"The Application ID ending {masked} belongs to {app.tenant_name}, whose name differs "
-            f"from the license's district ({license.district}), and the license has no "
-            "instructor emails to confirm it is the same district.",
-            {**data, "license_district": license.district},
-        )
-    return Finding(
+            f"The Application ID ending {masked} belongs to {app.tenant_name}, and {why}: it "
+            "may be another district of the same name, or this district sends none of the "
+            "license's teachers. Check the tenant in ClassLink's Partner Portal.",
+            {**data, "license_district": license.district, "evidence": why},
+        )]
+    return [Finding(
         "application_foreign", Status.FAIL,
         f"The Application ID ending {masked} on this license belongs to {app.tenant_name}, "
         f"not to {license.district}: {evidence.describe()}. It was probably copied from "
         "another district; attach this district's own ID instead.",
         {**data, "license_district": license.district, "evidence": evidence.describe()},
-    )
+    )]
 
 
 def _ok(app: Application, data: dict[str, str]) -> Finding:
@@ -200,27 +237,35 @@ def _unattached_matches(
     others: Sequence[License],
 ) -> list[Finding]:
     """Only connections whose roster bears the license out are offered, never on a name."""
-    found = []
-    for app in unattached_candidates(license, applications, others):
-        seen = evidence.get(app_key(app.oneroster_application_id))
-        if seen is None or not seen.testable or not seen.supports:
+    attached = {app_key(raw) for raw in license.application_ids}
+    offered = []
+    for app in applications:
+        key = app_key(app.oneroster_application_id)
+        seen = evidence.get(key)
+        if key in attached or seen is None or not seen.testable or not seen.supports \
+                or _taken_by_another_district(license, app, others):
             continue
-        masked = mask_secret(app.oneroster_application_id)
-        siblings = sorted(o.id for o in others if _attached_to(o, app))
-        found.append(Finding(
-            "unattached_match", Status.FAIL,
-            f"{app.tenant_name} added Pivot Interactives in ClassLink (Application ID ending "
-            f"{masked}), but that ID is not on this license, and its roster confirms it is this "
-            f"district: {seen.describe()}. Attach it to the license to start rostering.",
-            {"tenant_name": app.tenant_name, "tenant_id": app.tenant_id,
-             "application_id_masked": masked, "enabled": app.enabled,
-             "score": round(district_name_score(license.district, app.tenant_name), 1),
-             "evidence": seen.describe(), "confidence": "confirmed by the roster",
-             "also_on_licenses": siblings,
-             # full id for a staff one-click attach; to_json() and templates never show "_" keys
-             "_application_id": app.oneroster_application_id},
-        ))
-    return found
+        offered.append((district_name_score(license.district, app.tenant_name), app, seen))
+    offered.sort(key=lambda t: -t[0])
+    return [_offer(license, app, seen, score, others) for score, app, seen in offered]
+
+
+def _offer(license: License, app: Application, seen: RosterEvidence, score: float,
+           others: Sequence[License]) -> Finding:
+    masked = mask_secret(app.oneroster_application_id)
+    siblings = sorted(o.id for o in others if _attached_to(o, app))
+    return Finding(
+        "unattached_match", Status.FAIL,
+        f"{app.tenant_name} added Pivot Interactives in ClassLink (Application ID ending "
+        f"{masked}), but that ID is not on this license, and its roster confirms it is this "
+        f"district: {seen.describe()}. Attach it to the license to start rostering.",
+        {"tenant_name": app.tenant_name, "tenant_id": app.tenant_id,
+         "application_id_masked": masked, "enabled": app.enabled, "score": round(score, 1),
+         "evidence": seen.describe(), "confidence": "confirmed by the roster",
+         "also_on_licenses": siblings,
+         # full id for a staff one-click attach; to_json() and templates never show "_" keys
+         "_application_id": app.oneroster_application_id},
+    )
 
 
 def _attached_to(license: License, app: Application) -> bool:
@@ -243,6 +288,7 @@ __all__ = [
     "belongs_to_license",
     "check_connection",
     "district_name_score",
+    "readable_unattached",
     "roster_evidence",
     "unattached_candidates",
 ]

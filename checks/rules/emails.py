@@ -1,6 +1,10 @@
 """Step 2: does every instructor email on the license equal a teacher email ClassLink sends?
 
 The matching itself lives in checks.matching; this module turns its results into findings.
+An address found only on an inactive record is `email_deleted` (the record is marked for
+deletion, tobedeleted; the district must restore it) or `email_disabled` (the account is
+disabled, enabledUser false, status active; the district must enable it). A record that is
+both is deleted: enabling it would not stop its deletion.
 """
 
 from __future__ import annotations
@@ -59,19 +63,28 @@ def finding_for(result: MatchResult) -> Finding:
 
 
 def _code_and_status(result: MatchResult) -> tuple[str, Status]:
+    if result.kind == "duplicate":  # first: a repeated exact row is still a seat counted twice
+        return "email_duplicate", Status.WARN
     if result.status is MatchStatus.EXACT:
         return "email_exact", Status.PASS
-    if result.kind == "duplicate":
-        return "email_duplicate", Status.WARN
     if result.kind == "malformed":
         return "email_malformed", Status.FAIL
+    if result.status is MatchStatus.INACTIVE:
+        return _inactive_code(result), Status.FAIL
     return {
         MatchStatus.FIX: ("email_fix", Status.FAIL),
         MatchStatus.AMBIGUOUS: ("email_ambiguous", Status.WARN),
         MatchStatus.STUDENT: ("email_student", Status.FAIL),
-        MatchStatus.INACTIVE: ("email_inactive", Status.FAIL),
         MatchStatus.NOT_FOUND: ("email_not_found", Status.FAIL),
     }[result.status]
+
+
+def _inactive_code(result: MatchResult) -> str:
+    """`email_disabled` only for an account that is disabled and not marked for deletion."""
+    record = result.teacher
+    if record is not None and record.status != "tobedeleted" and not record.enabled:
+        return "email_disabled"
+    return "email_deleted"
 
 
 def _default_note(code: str, result: MatchResult) -> str:
@@ -81,7 +94,11 @@ def _default_note(code: str, result: MatchResult) -> str:
         "email_fix": f"The license has {raw}; ClassLink sends {result.suggestion}.",
         "email_ambiguous": f"{raw} is close to several teachers; check which one is meant.",
         "email_student": f"{raw} belongs to a student in ClassLink, not a teacher.",
-        "email_inactive": f"{raw} is only on a ClassLink record marked for deletion.",
+        "email_deleted": (f"{raw} is only on a ClassLink record marked for deletion "
+                          "(tobedeleted); the district must restore that record or send the "
+                          "teacher's current one."),
+        "email_disabled": (f"{raw} is only on a ClassLink account that is disabled; the "
+                           "district must enable the account in ClassLink."),
         "email_not_found": f"ClassLink sends no teacher with {raw}.",
         "email_duplicate": f"{raw} names a teacher already listed on the license.",
         "email_malformed": f"{raw!r} is not a valid email address.",

@@ -55,7 +55,7 @@ class TeacherReport:
 
 def check_sanity(
     license: License, roster: Roster | None, *, error: str = "", cause: str = "classlink",
-    siblings: Sequence[License] = (),
+    siblings: Sequence[License] = (), named: Iterable[str] = (),
 ) -> CheckResult:
     """ClassLink's Sanity Check figures, recomputed, with the problems that block rostering.
 
@@ -67,7 +67,7 @@ def check_sanity(
             "roster_unavailable", Status.UNKNOWN,
             f"Could not read what ClassLink sends: {error}".rstrip(": "),
             {"error": error, "cause": cause})])
-    on_license = {fold_email(e) for e in license.instructor_emails}
+    on_license = {fold_email(e) for e in license.instructor_emails} | set(named)
     schools: list[str] = []
     if siblings:
         roster, schools = _schools_of(roster, on_license)
@@ -95,7 +95,10 @@ def check_sanity(
             "The district's sharing settings probably leave teachers out.",
             {"classes": len(index.classes), "students": len(students)}))
     findings += _seat_findings(len(teachers), len(students), license.seats, license_students)
-    findings += _coverage_findings(index, teachers)
+    # An administrator on the license is an instructor to Pivot: with no class, nothing comes.
+    instructors = teachers + [u for u in index.active(Role.ADMINISTRATOR)
+                              if u.email and fold_email(u.email) in on_license]
+    findings += _coverage_findings(index, instructors)
     sharing = on_license | {fold_email(e) for s in siblings for e in s.instructor_emails}
     findings += _identity_findings(index, teachers, sharing)
     return CheckResult.of(STEP, NAME, findings, **figures)
@@ -206,9 +209,7 @@ def _seat_findings(teachers: int, students: int, seats: int, taught: int) -> lis
 def _coverage_findings(index: _RosterIndex, teachers: list[RosterUser]) -> list[Finding]:
     idle = [t for t in teachers if not index.classes_by_user.get(t.sourced_id)]
     empty = [c for c in index.classes if not index.students_by_class.get(c.sourced_id)]
-    # With no teacher sent at all, every class lacks one: no_teachers says it once.
-    orphan = [c for c in index.classes
-              if teachers and not index.teachers_by_class.get(c.sourced_id)]
+    orphan = [c for c in index.classes if not index.teachers_by_class.get(c.sourced_id)]
     out = []
     if idle:
         out.append(_listing("teachers_without_classes",

@@ -753,10 +753,13 @@ def step1_cases(c: Corpus) -> None:
     d.fillers(7)
     d.students(160)
     case = Case("s1-unattached-disabled", "broken", "no ID; the district's app is disabled",
-                "Larkspur Hills added Pivot in ClassLink (disabled for now) but the ID is not "
-                "attached: attach it, and the district must enable the app.",
-                _expect(["no_application_id", "unattached_match"], NO_ROSTER, NO_ROSTER),
-                tenant={"unattached_match": d.tenant_id})
+                "No ID is attached. A tenant named like the district added Pivot but disabled "
+                "it, so its roster cannot be read to confirm it is this district.",
+                _expect(["no_application_id"], NO_ROSTER, NO_ROSTER),
+                note="Decided with issue 8's rule (a suggestion rests on the tenant's roster, "
+                     "never on the name alone): a disabled connection's roster cannot be read, "
+                     "and a namesake may be disabled too, so it is not offered. The corpus "
+                     "first expected unattached_match here.")
     c.license(case, district="Larkspur Hills School District", seats=seats_for(160, r),
               emails=d.teacher_emails(), app_ids=())
 
@@ -1061,11 +1064,12 @@ def step2_cases(c: Corpus) -> None:
                "Two rows are not valid addresses (dwhitaker@eastlakesd,org and "
                "rhernandez@@eastlakesd.org): retype them as dwhitaker@ and "
                "rhernandez@eastlakesd.org.",
-               d, rows, ["email_exact", "email_malformed"],
-               note="A row that is not a valid address is email_malformed even when the fix is "
-                    "obvious (a suggestion in its data is welcome); debatable for the comma row, "
-                    "where email_fix gives the same advice. Whitaker and Hernandez are named by "
-                    "these rows, so they are not 'teachers not on the license'.")
+               d, rows, ["email_exact", "email_fix", "email_malformed"],
+               fixes={"dwhitaker@eastlakesd,org": a.email},
+               note="The comma row is repaired (email_fix to the roster address: the same "
+                    "advice, and more precise); a doubled @ stays email_malformed. Whitaker and "
+                    "Hernandez are named by these rows, so they are not 'teachers not on the "
+                    "license'.")
 
     # No instructors at all.
     d = c.district("Ridgeview Consolidated Independent School District", "ridgeviewcisd.org")
@@ -1090,9 +1094,10 @@ def step2_cases(c: Corpus) -> None:
                "ClassLink sends renata.szabo@ as an administrator with no classes, not a "
                "teacher, so nothing rosters for her: if she teaches, the district must enroll her "
                "as the teacher of her sections.",
-               d, rows, ["email_exact", "email_not_found"],
-               note="Debatable: no code says 'administrator, not teacher'; email_not_found "
-                    "('ClassLink sends no such teacher') is the closest. Failure mode 16.")
+               d, rows, ["email_exact"], ["teachers_without_classes"],
+               note="The email agrees (step 2 passes: ClassLink sends exactly this address, as "
+                    "an administrator); step 3 says she has no class shared, so nothing rosters "
+                    "for her. Failure mode 16. The corpus first expected email_not_found.")
 
     # Name change: the license has her old surname; nobody to fix it to with confidence.
     d = c.district("Brightwater Central School District", "bwcsd.org")
