@@ -12,7 +12,8 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from match_names import FAMILY, GIVEN, MIDDLE, NEAR_NAMES, NICKNAMES, SHARED_MAILBOXES
@@ -79,6 +80,7 @@ class Row:
     suggestion: str | None = None
     person: str = ""  # sourcedId the row was meant for ("" when none)
     duplicate: bool = False
+    fits: frozenset[str] = frozenset()  # an ambiguous row: every person its form fits
 
 
 @dataclass
@@ -86,6 +88,7 @@ class District:
     spec: Spec
     users: list[RosterUser] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
+    left_out: int = 0  # rows the labelling cannot score (see LicenseBuilder._seat_ties)
 
 
 def local_for(scheme: str, person: Person, *, hyphen: str = "join") -> str:
@@ -277,6 +280,22 @@ def name_forms(user: RosterUser) -> set[str]:
     return forms
 
 
+def _safe_fit(user: RosterUser, typed_email: str) -> bool:
+    """The matcher may fix to `user` from this form: jsmith is no safe fit for jsmith2."""
+    if not any(c.isdigit() for c in user.email.partition("@")[0]):
+        return True
+    given, family = fold(user.given_name.split()[0]), fold(user.family_name)
+    full = {given + family, family + given}
+    full |= {fold(n) + family for n in NICKNAMES.get(user.given_name, [])}
+    return letters_of(typed_email.partition("@")[0]) in full
+
+
+def _shares_a_name(user: RosterUser, others: list[RosterUser]) -> bool:
+    """Two records of one name could be one person listed twice: no tie is broken then."""
+    key = (fold(user.given_name), fold(user.family_name))
+    return any((fold(o.given_name), fold(o.family_name)) == key for o in others)
+
+
 def letters_of(local: str) -> str:
     return "".join(c for c in fold(local) if c.isalpha())
 
@@ -299,6 +318,20 @@ ABSENT_CATEGORIES = frozenset({
     "absent", "trap_initial", "trap_sibling", "trap_name", "trap_family", "trap_cross_domain",
     "foreign", "no_email",
 })
+# Issue 8's categories (planted in their own districts, see issue8_districts): a former domain
+# shown by the roster (old_domain) or by the license (old_domain_license), a stale record on
+# it, and look-alikes that must not move; ties broken by a seat on the license, and ties that
+# must not be. Positives carry a fix; the rest are negatives.
+ISSUE8_FIX = frozenset({"old_domain", "old_domain_license", "stale_record", "tie_seated",
+                        "tie_weak"})
+ISSUE8_NEGATIVE = frozenset({
+    "stale_other_person", "stale_left", "old_domain_two_homes", "old_domain_absent",
+    "sibling_cross", "tie_unsafe", "tie_case_seat", "tie_three", "tie_namesake",
+})
+ISSUE8_CATEGORIES = ISSUE8_FIX | ISSUE8_NEGATIVE
+FIX_CATEGORIES = FIX_CATEGORIES | ISSUE8_FIX
+ABSENT_CATEGORIES = ABSENT_CATEGORIES | {"old_domain_absent", "sibling_cross"}
+DRAWN_TIES = frozenset({"ambiguous", "scheme", "nickname", "middle"})  # drawn rows a seat fixes
 KEYBOARD = {c: n for c, n in zip(
     "qwertyuiopasdfghjklzxcvbnm",
     ["wa", "qes", "wrd", "etf", "ryg", "tuh", "yij", "uok", "ipl", "ol", "qsz", "awdx", "sefc",
@@ -318,8 +351,13 @@ class LicenseBuilder:
         self.makers: dict[str, Callable[[], Row | None]] = {
             name: getattr(self, f"_{name}") for name in CATEGORY_WEIGHTS
         }
+        self.left_out = 0
 
-    def rows(self, count: int) -> list[Row]:
+    def rows(self, count: int, *, planted: Sequence[Row] = (),
+             keep: Callable[[Row], bool] | None = None) -> list[Row]:
+        """`count` drawn rows (those `keep` refuses dropped after drawing), with the `planted`
+        rows of an issue-8 district shuffled in; existing districts pass neither, so their
+        rows and random draws are exactly as before."""
         weights = dict(CATEGORY_WEIGHTS)
         if self.spec.domain == "gmail.com":
             weights.update(gmail=6, scheme=0, nickname=0, middle=0, accents=0, personal=0,
@@ -330,7 +368,42 @@ class LicenseBuilder:
             row = self.makers[self.rng.choices(names, values)[0]]()
             if row is not None:
                 rows.append(row)
-        return mark_duplicates(self._with_repeats(rows))
+        rows = self._with_repeats(rows)
+        if keep is not None:
+            rows = [r for r in rows if keep(r)]
+        if planted:
+            rows += planted
+            self.rng.shuffle(rows)
+        return mark_duplicates(self._seat_ties(rows))
+
+    def _seat_ties(self, rows: list[Row]) -> list[Row]:
+        """A form that fits several people, all but one of them already exactly on the license,
+        means the one left (issue 8), when that one's fit is safe and shares no name with a
+        seated person. Rows are drawn independently, so a form is sometimes typed for a
+        teacher who is *also* exactly on another row; the rule then names someone else. A real
+        license lists a teacher once (the "repeat" rows model deliberate repeats), so those
+        rows are left out and counted (`left_out`), never scored. No random draws here: every
+        other row stays as drawn."""
+        seated = {r.person for r in rows if r.status == "exact" and r.email == r.suggestion}
+        active = {_person_id(u): u for u in self.gen.users
+                  if u.is_staff and u.active and u.email and not u.sourced_id.startswith("BOX-")}
+        out: list[Row] = []
+        for row in rows:
+            if row.status != "ambiguous" or not row.fits & seated:
+                out.append(row)
+                continue
+            if row.person in seated:
+                self.left_out += 1
+                continue
+            user = active.get(row.person)
+            others = [active[p] for p in row.fits & seated if p in active]
+            if row.fits - seated == {row.person} and user is not None and _safe_fit(
+                user, row.email
+            ) and not _shares_a_name(user, others):
+                category = "tie_seated" if row.category in DRAWN_TIES else row.category
+                row = replace(row, category=category, status="fix", suggestion=user.email)
+            out.append(row)
+        return out
 
     def _with_repeats(self, rows: list[Row]) -> list[Row]:
         """About 3% of rows repeat an earlier teacher (the same string or a case variant)."""
@@ -364,7 +437,7 @@ class LicenseBuilder:
         if _person_id(user) not in fits:
             return None
         if len(fits) > 1:
-            return Row(email, category, "ambiguous", None, "")
+            return Row(email, category, "ambiguous", None, _person_id(user), fits=frozenset(fits))
         has_digits = any(c.isdigit() for c in roster_local)
         initial_form = letters_of(local) not in {
             fold(user.given_name.split()[0]) + fold(user.family_name),
@@ -722,11 +795,275 @@ def district_specs(rng: random.Random, *, scale: float = 1.0) -> list[Spec]:
 def make_district(rng: random.Random, spec: Spec, *, rows: int) -> District:
     gen = Generator(rng, spec)
     gen.build_roster()
-    return District(spec, gen.users, LicenseBuilder(gen).rows(rows))
+    builder = LicenseBuilder(gen)
+    drawn = builder.rows(rows)
+    return District(spec, gen.users, drawn, builder.left_out)
 
 
-def make_dataset(seed: int, *, scale: float = 1.0) -> list[District]:
-    """All districts for one seed; license rows ~ half the staff of each district."""
+def make_dataset(seed: int, *, scale: float = 1.0, issue8: bool = True) -> list[District]:
+    """All districts for one seed; license rows ~ half the staff of each district. The issue-8
+    districts come last, from their own random source, so the others are as they always were."""
     rng = random.Random(seed)
-    return [make_district(rng, spec, rows=max(20, spec.staff // 2))
-            for spec in district_specs(rng, scale=scale)]
+    districts = [make_district(rng, spec, rows=max(20, spec.staff // 2))
+                 for spec in district_specs(rng, scale=scale)]
+    return districts + (issue8_districts(seed, scale=scale) if issue8 else [])
+
+
+# -- issue 8: former domains and seats on the license ------------------------------------------
+
+def issue8_districts(seed: int, *, scale: float = 1.0) -> list[District]:
+    rng = random.Random(f"issue8-{seed}")
+
+    def n(low: int, high: int) -> int:
+        return max(1, int(rng.randint(low, high) * scale))
+
+    return [
+        _grove(rng, Spec("grove", "maplegroveisd.org", "flast", n(120, 200), n(800, 1400),
+                         "students.maplegroveisd.org", "id", second_domain="mgpschools.org",
+                         second_scheme="flast")),
+        _valley(rng, Spec("valley", "valleyusd.org", "first.last", n(120, 200), n(800, 1400),
+                          "valleyschools.org", "first.last.yy")),
+        _twin(rng, Spec("twin", "northisd.org", "flast", n(120, 200), n(800, 1400),
+                        "students.northisd.org", "id", second_domain="southisd.org",
+                        second_scheme="flast")),
+        _ties(rng, Spec("ties", "tiesd.org", "first.last", n(100, 160), n(600, 1000),
+                        "students.tiesd.org", "id")),
+        _ties(rng, Spec("tiesms", "tiesms.org", "flast", n(100, 160), n(600, 1000),
+                        "students.tiesms.org", "id")),
+    ]
+
+
+class Planter:
+    """Adds hand-placed records to a generated roster, before any license row is drawn."""
+
+    def __init__(self, gen: Generator) -> None:
+        self.gen = gen
+        self.rng = gen.rng
+
+    def add(self, person: Person, email: str, *, status: str = "active", enabled: bool = True,
+            sid: str = "") -> RosterUser:
+        user = self.gen.user(person, email, Role.TEACHER, status=status, enabled=enabled)
+        if sid:
+            user = replace(user, sourced_id=sid)
+        self.gen.users.append(user)
+        return user
+
+    def stale(self, person: Person, email: str, sid: str = "") -> RosterUser:
+        """A record marked for deletion, or (one in four) a disabled account."""
+        if self.rng.random() < 0.25:
+            return self.add(person, email, enabled=False, sid=sid)
+        return self.add(person, email, status="tobedeleted", sid=sid)
+
+    def free(self, local: str, domain: str) -> str | None:
+        """`local@domain` claimed, or None when it is taken."""
+        email = self.gen.boxes.allocate(local, domain)
+        return email if email == f"{local}@{domain}" else None
+
+    def stranger(self, given: str = "", family: str = "") -> Person:
+        """A person whose name no staff record has (so no record is "the same person")."""
+        taken = {_name_key(u) for u in self.gen.users if u.is_staff}
+        for _ in range(50):
+            person = self.gen.person(given, family)
+            if (fold(person.given), fold(person.family)) not in taken:
+                return person
+            given = given and self.rng.choice(_same_initial(given))
+        return self.gen.person(given, family)
+
+
+def _name_key(user: RosterUser) -> tuple[str, str]:
+    return fold(user.given_name), fold(user.family_name)
+
+
+def _same_initial(given: str) -> list[str]:
+    return [g for g in GIVEN_POOL if g[0] == given[0] and fold(g) != fold(given)] or [given]
+
+
+def _person_of(user: RosterUser) -> Person:
+    return Person(user.given_name, user.family_name, user.middle_name, user.sourced_id)
+
+
+def _local(user: RosterUser) -> str:
+    return user.email.partition("@")[0].lower()
+
+
+def _unique_teachers(gen: Generator) -> list[RosterUser]:
+    """Active teachers whose name no other staff record has, without digits in the address."""
+    names = Counter(_name_key(u) for u in gen.users if u.is_staff)
+    return [u for u in gen.teachers
+            if names[_name_key(u)] == 1 and not any(c.isdigit() for c in _local(u))]
+
+
+def _active_homes(gen: Generator) -> dict[str, set[str]]:
+    homes: dict[str, set[str]] = {}
+    for user in gen.users:
+        if user.is_staff and user.active and user.email and not user.sourced_id.startswith("BOX-"):
+            local, _, domain = user.email.lower().partition("@")
+            homes.setdefault(local, set()).add(domain)
+    return homes
+
+
+def _finish(gen: Generator, builder: LicenseBuilder, planted: list[Row], *,
+            keep: Callable[[Row], bool] | None = None) -> District:
+    drawn = builder.rows(max(20, gen.spec.staff // 2), planted=planted, keep=keep)
+    return District(gen.spec, gen.users, drawn, builder.left_out)
+
+
+def _grove(rng: random.Random, spec: Spec) -> District:
+    """Two active domains; the former one (mgisd.net) carries only stale staff records."""
+    old = "mgisd.net"
+    gen = Generator(rng, spec)
+    gen.build_roster()
+    plant = Planter(gen)
+    planted: list[Row] = []
+    teachers = _unique_teachers(gen)
+    rng.shuffle(teachers)
+    # the same person's stale record on the former domain: the inactive-record fix
+    for user in teachers[:6]:
+        email = plant.free(_local(user), old)
+        if email is not None:
+            plant.stale(_person_of(user), email, sid=f"OLD_{user.sourced_id}")
+            planted.append(Row(email, "stale_record", "fix", user.email, _person_id(user)))
+    # someone who left: a stale record whose mailbox name is now another person's
+    for user in teachers[6:10]:
+        other = plant.stranger(rng.choice(_same_initial(user.given_name)), user.family_name)
+        email = plant.free(_local(user), old)
+        if email is not None:
+            stale = plant.stale(other, email)
+            planted.append(Row(email, "stale_other_person", "inactive", None, stale.sourced_id))
+    for _ in range(3):
+        person = plant.stranger()
+        email = plant.free(local_for("flast", person), old)
+        if email is not None:
+            stale = plant.stale(person, email)
+            planted.append(Row(email, "stale_left", "inactive", None, stale.sourced_id))
+    # the same mailbox name on both active domains: two different people
+    for user in teachers[10:13]:
+        second = spec.second_domain if user.email.endswith(spec.domain) else spec.domain
+        email = plant.free(_local(user), second)
+        if email is not None:
+            plant.add(plant.stranger(rng.choice(_same_initial(user.given_name)),
+                                     user.family_name), email)
+    homes = _active_homes(gen)
+    on_old = {u.email.partition("@")[0].lower() for u in gen.users if u.email.endswith(old)}
+    movable = [u for u in teachers[13:] if len(homes.get(_local(u), ())) == 1
+               and _local(u) not in on_old]
+    planted += [Row(f"{_local(u)}@{old}", "old_domain", "fix", u.email, _person_id(u))
+                for u in movable[:10]]
+    planted += [Row(f"{local}@{old}", "old_domain_two_homes", "ambiguous")
+                for local, where in sorted(homes.items())
+                if len(where) == 2 and local not in on_old][:3]
+    absent = [local_for(spec.scheme, p) for p, _ in gen.absent]
+    planted += [Row(f"{local}@{old}", "old_domain_absent", "not_found")
+                for local in absent[:3] if local not in homes and local not in on_old]
+    return _finish(gen, LicenseBuilder(gen), planted)
+
+
+def _valley(rng: random.Random, spec: Spec) -> District:
+    """Staff moved to valleyusd.org; students (and a few staff records) stay on the former
+    domain, so only the license's rows show that it is a former one."""
+    old = spec.student_domain
+    gen = Generator(rng, spec)
+    gen.build_roster()
+    plant = Planter(gen)
+    planted: list[Row] = []
+    stayed = plant.stranger()
+    email = plant.free(local_for("first.last", stayed), old)
+    if email is not None:  # one teacher still on the former domain, active
+        user = plant.add(stayed, email)
+        planted.append(Row(email, "exact", "exact", email, user.sourced_id))
+    for _ in range(2):
+        person = plant.stranger()
+        email = plant.free(local_for("first.last", person), old)
+        if email is not None:
+            stale = plant.stale(person, email)
+            planted.append(Row(email, "stale_left", "inactive", None, stale.sourced_id))
+    homes = _active_homes(gen)
+    taken = {u.email.partition("@")[0].lower() for u in gen.users if u.email.endswith(old)}
+    teachers = [u for u in _unique_teachers(gen)
+                if len(homes.get(_local(u), ())) == 1 and _local(u) not in taken]
+    planted += [Row(f"{_local(u)}@{old}", "old_domain_license", "fix", u.email, _person_id(u))
+                for u in rng.sample(teachers, min(len(teachers), rng.randint(3, 6)))]
+    absent = [local_for(spec.scheme, p) for p, _ in gen.absent]
+    planted += [Row(f"{local}@{old}", "old_domain_absent", "not_found")
+                for local in absent[:2] if local not in homes and local not in taken]
+    return _finish(gen, LicenseBuilder(gen), planted)
+
+
+def _twin(rng: random.Random, spec: Spec) -> District:
+    """Two living sibling domains. The license's only rows on southisd.org are mailbox names
+    ClassLink sends on northisd.org alone: absent southern teachers, never the northern ones."""
+    south = spec.second_domain
+    gen = Generator(rng, spec)
+    gen.build_roster()
+    plant = Planter(gen)
+    planted: list[Row] = []
+    north = [u for u in _unique_teachers(gen) if u.email.endswith("@" + spec.domain)]
+    for user in rng.sample(north, min(len(north), rng.randint(2, 4))):
+        person = plant.stranger(rng.choice(_same_initial(user.given_name)), user.family_name)
+        email = plant.free(_local(user), south)  # claimed for the absent teacher, not rostered
+        if email is not None:
+            planted.append(Row(email, "sibling_cross", "not_found"))
+            gen.absent.append((person, email))
+    return _finish(gen, LicenseBuilder(gen), planted,
+                   keep=lambda row: south not in row.email.lower())
+
+
+def _ties(rng: random.Random, spec: Spec) -> District:
+    """Pairs, triples and namesakes who share an initial and a family name; one of them is
+    exactly on the license. Labels come from LicenseBuilder._seat_ties, as for drawn rows.
+    On a first.last domain the row is jsmith or j.smith; on a flast one (jsmith, jsmith2) it
+    is j.smith or smithj, and only John (jsmith) can be fixed to from it."""
+    gen = Generator(rng, spec)
+    gen.build_roster()
+    plant = Planter(gen)
+    wide = spec.scheme == "first.last"
+
+    def group(size: int, *, namesakes: bool = False, login: bool = False) -> list[RosterUser]:
+        first = plant.stranger(family=rng.choices(FAMILY_POOL, FAMILY_WEIGHTS)[0])
+        people = [first]
+        for _ in range(size - 1):
+            given = first.given if namesakes else rng.choice(_same_initial(first.given))
+            people.append(gen.person(given, first.family) if namesakes
+                          else plant.stranger(given, first.family))
+        users = [plant.add(p, gen.boxes.allocate(local_for(spec.scheme, p), spec.domain))
+                 for p in people]
+        if login:  # the first one logs in as jsmith: a better fit than any name form
+            users[0] = replace(users[0], username=fold(first.given)[:1] + fold(first.family))
+            gen.users[-size] = users[0]
+        return users
+
+    if wide:
+        plans = [("tie_seated", 2, False, False)] * 3 + [
+            ("tie_case_seat", 2, False, False), ("tie_three", 3, False, False),
+            ("tie_namesake", 2, True, False), ("tie_weak", 2, False, True)]
+    else:
+        plans = [("tie_seated", 2, False, False)] * 2 + [("tie_unsafe", 2, False, False)] * 2
+    groups = [(category, group(size, namesakes=same, login=login))
+              for category, size, same, login in plans]
+    builder = LicenseBuilder(gen)
+    planted: list[Row] = []
+    for category, users in groups:
+        # flast: users[0] is jsmith, users[1] jsmith2. Seat jsmith2 and mean jsmith (the
+        # fixable one), or seat jsmith and mean jsmith2 (unsafe: jsmith2 is no safe fit).
+        meant, seated = users[0], users[1]
+        if category in ("tie_unsafe", "tie_three", "tie_case_seat", "tie_weak") or (
+            wide and category == "tie_seated"
+        ):
+            meant, seated = users[1], users[0]
+        if category == "tie_case_seat":
+            planted.append(Row(seated.email.upper(), "case", "fix", seated.email,
+                               _person_id(seated)))
+        else:
+            planted.append(Row(seated.email, "tie_seat", "exact", seated.email,
+                               _person_id(seated)))
+        if category == "tie_weak":  # the seated one's own login: a fix to them, a duplicate
+            planted.append(Row(f"{seated.username}@{spec.domain}", category, "fix",
+                               seated.email, _person_id(seated)))
+            continue
+        initial, family = fold(meant.given_name)[:1], fold(meant.family_name)
+        forms = ([f"{initial}{family}", f"{initial}.{family}"] if wide
+                 else [f"{initial}.{family}", f"{family}{initial}"])
+        row = builder.by_form(category, rng.choice(forms), meant)
+        if row is not None:
+            planted.append(row)
+    return _finish(gen, builder, planted)

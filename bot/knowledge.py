@@ -30,9 +30,9 @@ STEP_FINDING_CODES: Mapping[str, frozenset[str]] = MappingProxyType({
         "application_unconfirmed",
     }),
     "emails": frozenset({
-        "email_exact", "email_fix", "email_ambiguous", "email_student", "email_inactive",
-        "email_not_found", "email_duplicate", "email_malformed", "no_instructors",
-        "roster_unavailable",
+        "email_exact", "email_fix", "email_ambiguous", "email_student", "email_deleted",
+        "email_disabled", "email_not_found", "email_duplicate", "email_malformed",
+        "no_instructors", "roster_unavailable",
     }),
     "sanity": frozenset({
         "sanity_figures", "no_students", "few_students", "no_teachers", "seats_exceeded",

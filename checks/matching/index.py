@@ -52,7 +52,7 @@ class RosterIndex:
     __slots__ = (
         "users", "by_raw", "by_key", "domains", "local_domains", "typo_buckets", "family",
         "given", "usernames", "people", "vocabulary", "staff_by_domain", "_forms", "_addresses",
-        "_native",
+        "_native", "_domain_staff",
     )
 
     def __init__(self, users: tuple[RosterUser, ...], tables: _Builder) -> None:
@@ -69,6 +69,7 @@ class RosterIndex:
         self.vocabulary = frozenset(tables.vocabulary)
         self.staff_by_domain = tables.staff_by_domain
         self._native: dict[str, frozenset[tuple[str, str]]] = {}
+        self._domain_staff: dict[str, tuple[int, int]] = {}
         self._forms: dict[int, dict[str, NameForm]] = {}
         self._addresses: dict[int, Address | None] = {}
 
@@ -82,7 +83,11 @@ class RosterIndex:
             return cls(roster, tables)
 
     def match(self, license_emails: Iterable[str]) -> list[MatchResult]:
-        """One result per license email, in input order; repeated teachers marked duplicate."""
+        """One result per license email, in input order; repeated teachers marked duplicate.
+
+        The emails are one license's rows: each row is matched knowing the others (a teacher
+        already exactly on the license is not who another row means; several rows on a
+        domain whose mailboxes ClassLink sends on another domain show a former domain)."""
         with gc_paused():
             return match_all(self, list(license_emails))
 
@@ -102,6 +107,30 @@ class RosterIndex:
         if found is None:
             found = self._native[domain] = _native_patterns(self, domain)
         return found
+
+    def domain_staff(self, domain: str) -> tuple[int, int]:
+        """(active, inactive) staff records on the domain, shared mailboxes left out."""
+        found = self._domain_staff.get(domain)
+        if found is None:
+            staff = self.staff_by_domain.get(domain, ())
+            active = sum(1 for p in staff if self.users[p].active)
+            found = self._domain_staff[domain] = (active, len(staff) - active)
+        return found
+
+    def is_former_domain(self, domain: str) -> bool:
+        """ClassLink sends staff on the domain, and every one of them is inactive
+        (tobedeleted or disabled): the district no longer uses it for anyone."""
+        active, inactive = self.domain_staff(domain)
+        return inactive > 0 and active == 0
+
+    def active_homes(self, local: str, *, besides: str = "") -> list[str]:
+        """The domains (other than `besides`) where an active staff member has this mailbox."""
+        return sorted(
+            domain for domain in self.local_domains.get(local, ())
+            if domain != besides and any(
+                self.users[p].is_staff and self.users[p].active
+                for p in self.by_key.get(f"{local}@{domain}", ()))
+        )
 
     def address(self, position: int) -> Address | None:
         """The user's parsed email, or None when it is missing or malformed."""

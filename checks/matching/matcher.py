@@ -3,10 +3,14 @@
 1. byte-identical to an active staff email: exact;
 2. equal after cleaning (invisible characters, case, +tag, Gmail dots, accents): fix, or
    student, or inactive (pointing to the same person's active record when there is one);
-3. resolve the domain (typo / alias) and look the same local part up there;
+3. resolve the domain (typo / alias / former domain) and look the same local part up there;
 4. name forms of the local part (schemes, middle initials, nicknames, username);
 5. a typo inside one name piece, with identity guards;
 otherwise not_found, saying what we noticed. Two or more equally good people: ambiguous.
+
+Each row is matched knowing the license's other rows (context.py): a candidate whose roster
+address is exactly on another row is seated there, which can break a tie; and several rows
+can show a roster domain to be the district's former domain (rule 3).
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from checks.matching import notes, verdicts
+from checks.matching.context import NO_CONTEXT, LicenseContext, license_context
 from checks.matching.domains import DomainResolution, resolve_domain
 from checks.matching.fuzzy import Hit, ascii_local, name_hits, typo_hits
-from checks.matching.names import is_shared_mailbox, is_shared_mailbox_local
+from checks.matching.names import is_shared_mailbox, is_shared_mailbox_local, person_key
 from checks.matching.normalize import Address, Malformed, display, parse_address, repair_kind
 from checks.matching.results import Candidate, Kind, MatchResult, MatchStatus
 from checks.models import Role, RosterUser
@@ -33,10 +38,28 @@ CLEANING_CONFIDENCE: dict[str, float] = {
 
 
 def match_all(index: RosterIndex, license_emails: Sequence[str]) -> list[MatchResult]:
-    return mark_duplicates([match_one(index, raw) for raw in license_emails])
+    context = license_context(index, license_emails)
+    return mark_duplicates([_name_seats(match_one(index, raw, context), context)
+                            for raw in license_emails])
 
 
-def match_one(index: RosterIndex, raw: str) -> MatchResult:
+def _name_seats(result: MatchResult, context: LicenseContext) -> MatchResult:
+    """An ambiguous row says which of its candidates the license already seats (exactly)."""
+    if result.status is not MatchStatus.AMBIGUOUS:
+        return result
+    seats = {c.email: row for c in result.candidates
+             if (row := context.seat(c.email)) is not None}
+    if not seats:
+        return result
+    candidates = tuple(
+        replace(c, reason=f"{c.reason}; already on the license in row {seats[c.email] + 1}")
+        if c.email in seats else c for c in result.candidates)
+    told = "; ".join(f"{email} is already on the license in row {row + 1}"
+                     for email, row in sorted(seats.items(), key=lambda item: item[1]))
+    return replace(result, candidates=candidates, note=f"{result.note} ({told})")
+
+
+def match_one(index: RosterIndex, raw: str, context: LicenseContext = NO_CONTEXT) -> MatchResult:
     exact = _exact(index, raw)
     if exact is not None:
         return exact
@@ -47,9 +70,11 @@ def match_one(index: RosterIndex, raw: str) -> MatchResult:
     found = _by_key(index, address, DomainResolution(address.domain))
     if found is not None:
         return found
-    resolution = resolve_domain(index, address)
+    resolution = resolve_domain(index, address, context)
     if resolution.domain is not None and resolution.domain != address.domain:
         found = _by_key(index, address, resolution)
+        if found is not None and resolution.kind == Kind.OLD_DOMAIN:
+            found = _old_domain_conflict(index, address, found) or found
         if found is not None:
             return found
     if resolution.others:
@@ -61,7 +86,7 @@ def match_one(index: RosterIndex, raw: str) -> MatchResult:
     if resolution.domain is not None:
         for finder in (name_hits, typo_hits):
             hits = finder(index, address, resolution.domain)
-            decided = verdicts.decide(index, address, hits, resolution) if hits else None
+            decided = verdicts.decide(index, address, hits, resolution, context) if hits else None
             if decided is not None:
                 return decided
     return verdicts.not_found(index, address, resolution)
@@ -151,6 +176,28 @@ def _staff_at_key(
     if is_shared_mailbox(teacher):
         reason += "; note that it is a shared mailbox, not a person"
     return verdicts.fix(address, teacher, kind, confidence, reason)
+
+
+def _old_domain_conflict(
+    index: RosterIndex, address: Address, found: MatchResult
+) -> MatchResult | None:
+    """On the former domain itself the address may still name someone else (a stale record
+    of another person under a name form or a typo): then the move is no longer certain."""
+    if found.teacher is None or found.status is not MatchStatus.FIX:
+        return None
+    moved = index.by_raw.get(found.teacher.email, ())
+    target = next((p for p in moved if index.users[p] == found.teacher), None)
+    if target is None:
+        return None
+    others: list[Hit] = []
+    for finder in (name_hits, typo_hits):
+        others += [h for h in finder(index, address, address.domain)
+                   if person_key(index.users[h.position]) != person_key(found.teacher)]
+    if not others:
+        return None
+    hits = [Hit(target, 0, Kind.OLD_DOMAIN, found.confidence, "the same mailbox name on "
+                f"{found.teacher.email.partition('@')[2]}"), *others]
+    return verdicts.ambiguous(index, address, hits)
 
 
 def _ambiguous_domain(

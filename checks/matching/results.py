@@ -16,7 +16,7 @@ class MatchStatus(StrEnum):
     FIX = "fix"  # one teacher fits; `suggestion` is the roster's exact string
     AMBIGUOUS = "ambiguous"  # two or more equally good candidates; never a confident fix
     STUDENT = "student"  # the address (exact or normalised) belongs to a student
-    INACTIVE = "inactive"  # only a tobedeleted/disabled staff record has it
+    INACTIVE = "inactive"  # only a tobedeleted/disabled staff record has it (`teacher`)
     NOT_FOUND = "not_found"
 
 
@@ -33,6 +33,7 @@ class Kind(StrEnum):
     TYPO = "typo"
     DOMAIN = "domain"
     ALIAS_DOMAIN = "alias_domain"
+    OLD_DOMAIN = "old_domain"  # a roster domain shown (by roster or license) to be a former one
     SCHEME = "scheme"
     NICKNAME = "nickname"
     USERNAME = "username"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from checks.matching import notes
+from checks.matching.context import NO_CONTEXT, LicenseContext
 from checks.matching.domains import DomainResolution
 from checks.matching.fuzzy import Hit, name_candidates
 from checks.matching.names import letters, person_key
@@ -15,8 +16,13 @@ from checks.models import RosterUser
 if TYPE_CHECKING:
     from checks.matching.index import RosterIndex
 
-DOMAIN_FACTOR: dict[str, float] = {Kind.DOMAIN: 0.95, Kind.ALIAS_DOMAIN: 0.9}
+DOMAIN_FACTOR: dict[str, float] = {
+    Kind.DOMAIN: 0.95, Kind.ALIAS_DOMAIN: 0.9, Kind.OLD_DOMAIN: 0.88,
+}
 INACTIVE_RECORD_CONFIDENCE = 0.9
+# A tie broken because the other candidates are already exactly on the license: a real fit,
+# but one that leans on the rest of the license being right.
+LICENSE_CONTEXT_FACTOR = 0.9
 
 
 def domain_reason(address: Address, resolution: DomainResolution) -> str:
@@ -26,6 +32,9 @@ def domain_reason(address: Address, resolution: DomainResolution) -> str:
     if resolution.kind == Kind.ALIAS_DOMAIN:
         return (f"{address.domain} is not a roster domain, and the mailbox name "
                 f"{address.local} is on {known} only (an old or alias domain)")
+    if resolution.kind == Kind.OLD_DOMAIN:
+        return (f"{resolution.evidence}; ClassLink sends no one with {address.local} on "
+                f"{address.domain}, and an active {address.local} on {known} only")
     return ""
 
 
@@ -40,15 +49,18 @@ def fix(
 
 
 def decide(
-    index: RosterIndex, address: Address, hits: list[Hit], resolution: DomainResolution
+    index: RosterIndex, address: Address, hits: list[Hit], resolution: DomainResolution,
+    context: LicenseContext = NO_CONTEXT,
 ) -> MatchResult | None:
-    """The best-ranked hits name one person: fix; several: ambiguous; only inactive: inactive."""
+    """The best-ranked hits name one person: fix; several: ambiguous (unless the license's
+    other rows already seat all but one of them); only inactive: inactive."""
     best = min(h.rank for h in hits)
     top = [h for h in hits if h.rank == best]
     people = {person_key(index.users[h.position]) for h in top}
     active = [h for h in top if index.users[h.position].active]
     if len(people) > 1 or len({index.users[h.position].email for h in active}) > 1:
-        return ambiguous(index, address, top)
+        return _seated_tie(index, address, top, resolution, context) or ambiguous(
+            index, address, top)
     if not active:
         return inactive(index, address, [h.position for h in top], top[0].kind)
     hit = active[0]
@@ -62,6 +74,46 @@ def decide(
     confidence = hit.confidence * factor
     candidates = tuple(Candidate.of(index.users[h.position], score=confidence, reason=h.reason)
                        for h in top)
+    return fix(address, teacher, hit.kind, confidence, reason, candidates)
+
+
+def _seated_tie(
+    index: RosterIndex, address: Address, top: list[Hit], resolution: DomainResolution,
+    context: LicenseContext,
+) -> MatchResult | None:
+    """Equally good candidates whose roster address is exactly on another row of the license
+    are seated there, so this row does not mean them. A fix only when that leaves one person,
+    with one active record and a safe hit of the same rank, who shares no name with anyone
+    seated (two records of one name could be one person listed twice)."""
+    seated = {h.position: context.seat(index.users[h.position].email) for h in top}
+    rest = [h for h in top if seated[h.position] is None]
+    if len(rest) == len(top) or not rest:
+        return None
+    taken = {p: row for p, row in seated.items() if row is not None}
+    taken_people = {person_key(index.users[p]) for p in taken}
+    rest_people = {person_key(index.users[h.position]) for h in rest}
+    active = [h for h in rest if index.users[h.position].active]
+    if len(rest_people) != 1 or rest_people & taken_people or not active:
+        return None
+    safe = [h for h in active if h.safe]
+    if len({index.users[h.position].email for h in active}) != 1 or not safe:
+        return None
+    hit = safe[0]
+    teacher = index.users[hit.position]
+    seats = "; ".join(f"{index.users[p].full_name or '(no name)'} ({index.users[p].email}) is "
+                      f"already on the license in row {row + 1}"
+                      for p, row in sorted(taken.items(), key=lambda item: item[1]))
+    reason = f"{hit.reason}; {seats}, so this row means {teacher.full_name or 'this teacher'}"
+    factor = DOMAIN_FACTOR.get(resolution.kind or "", 1.0)
+    if factor < 1.0:
+        reason += f"; also, {domain_reason(address, resolution)}"
+    confidence = hit.confidence * factor * LICENSE_CONTEXT_FACTOR
+    candidates = (
+        Candidate.of(teacher, score=confidence, reason=hit.reason),
+        *(Candidate.of(index.users[p], score=0.0,
+                       reason=f"already on the license in row {row + 1}")
+          for p, row in sorted(taken.items(), key=lambda item: item[1])),
+    )
     return fix(address, teacher, hit.kind, confidence, reason, candidates)
 
 
@@ -104,13 +156,16 @@ def inactive(
         for p in index.people.get(person_key(user), ()):
             if index.users[p].email and index.users[p].email not in old_emails:
                 active.setdefault(index.users[p].email, p)
-    raw, record = address.raw, old[0]
+    raw = address.raw
+    # A disabled record can simply be enabled; prefer it to one marked for deletion.
+    record = next((u for u in old if not is_deleted(u)), old[0])
     old_candidates = tuple(Candidate.of(u, score=0.0, reason="inactive record") for u in old)
     if len(active) == 1:
         teacher = index.users[next(iter(active.values()))]
         confidence = INACTIVE_RECORD_CONFIDENCE * DOMAIN_FACTOR.get(via or "", 1.0)
+        state = "marks for deletion" if is_deleted(record) else "has disabled"
         reason = (f"the license address is on record {record.sourced_id}, which ClassLink "
-                  f"marks for deletion; the same person's active record {teacher.sourced_id} "
+                  f"{state}; the same person's active record {teacher.sourced_id} "
                   "uses the new address")
         candidates = (Candidate.of(teacher, score=confidence, reason="active record"),
                       *old_candidates)
@@ -119,13 +174,23 @@ def inactive(
         hits = [Hit(p, 0, Kind.INACTIVE_RECORD, 0.5, "an active record with the same name")
                 for p in active.values()]
         return ambiguous(index, address, hits)
-    return MatchResult(
-        raw, MatchStatus.INACTIVE, None, via, 1.0 if record.email == raw else 0.95,
-        old_candidates, record,
-        f"{display(raw)} is only on a ClassLink record marked for deletion or disabled "
-        f"({notes.who(record)}, {record.email}, sourcedId {record.sourced_id}); no active "
-        "record of the same person was found",
-    )
+    found = f"({notes.who(record)}, {record.email}, sourcedId {record.sourced_id})"
+    if is_deleted(record):
+        note = (f"{display(raw)} is only on a ClassLink record marked for deletion {found}, "
+                "and no active record of the same person was found; the district must restore "
+                "that record (set its status back to active in the SIS) or send the teacher's "
+                "current record")
+    else:
+        note = (f"{display(raw)} is only on a ClassLink account that is disabled {found}, and "
+                "no active record of the same person was found; the district must enable the "
+                "account in ClassLink")
+    return MatchResult(raw, MatchStatus.INACTIVE, None, via,
+                       1.0 if record.email == raw else 0.95, old_candidates, record, note)
+
+
+def is_deleted(user: RosterUser) -> bool:
+    """Marked for deletion (tobedeleted), whether or not it is also disabled."""
+    return user.status == "tobedeleted"
 
 
 def not_found(index: RosterIndex, address: Address, resolution: DomainResolution) -> MatchResult:

@@ -17,6 +17,7 @@ def test_generated_districts_meet_the_quality_targets(monkeypatch: pytest.Monkey
     monkeypatch.syspath_prepend(str(BENCH))
     from match_data import make_dataset  # type: ignore[import-not-found,unused-ignore]
     from match_quality import (  # type: ignore[import-not-found,unused-ignore]
+        issue8_table,
         run_baseline,
         run_matcher,
         score,
@@ -39,3 +40,9 @@ def test_generated_districts_meet_the_quality_targets(monkeypatch: pytest.Monkey
     assert matcher["false_alarms_absent"] <= 0.03
     # the naive baseline fails on the same rows, so the generator still has teeth
     assert baseline["false_alarms_absent"] > 0.2 and baseline["fix_precision"] < 0.9
+    # issue 8: former domains and seats on the license, each category never a wrong fix
+    issue8 = issue8_table(rows, mine)
+    assert {"old_domain", "old_domain_license", "stale_record", "tie_seated",
+            "sibling_cross", "stale_other_person", "tie_unsafe"} <= set(issue8)
+    assert all(c["precision"] == 1.0 for c in issue8.values()), issue8
+    assert all(c["recall"] >= 0.9 for c in issue8.values() if c["recall"] is not None), issue8
