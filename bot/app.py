@@ -17,6 +17,7 @@ from bot.identity import IdentityResolver, SlackUsersApi
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.messenger import Messenger, SlackMessenger, web_client
 from bot.rendering import Renderer
+from bot.request_guard import PayloadGuard
 from bot.service import Deps, RosterService
 from bot.service.cache import DiagnosisCache
 from bot.service.channels import ChannelPrivacy, ConversationsApi
@@ -59,6 +60,9 @@ def create_app(
         # acks run on the request thread; only the lazy work waits for the executor, so slow
         # ClassLink checks never queue an ack behind them
         process_before_response=True,
+        # Socket Mode payloads carry no HTTP signature and skip bot.http's checks: refuse a
+        # payload of the wrong shape before Bolt's own middleware and our listeners index into it
+        before_authorize=PayloadGuard(),
     )
     app.middleware(deduplicate_events(store))
     app.error(_log_error)

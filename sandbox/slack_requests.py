@@ -16,7 +16,7 @@ import json
 import time
 from collections.abc import Mapping
 from typing import Any, NamedTuple
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 from slack_sdk.signature import SignatureVerifier
@@ -485,6 +485,42 @@ def app_home_opened(
                          enterprise_id=None, source_team_id=None, is_ext_shared_channel=False,
                          bot_user_id=bot_user_id, api_app_id=api_app_id)
     return _event(envelope, secret=secret, timestamp=timestamp)
+
+
+# -- malformed requests ---------------------------------------------------------------------------
+
+
+def signed_raw(
+    body: str,
+    *,
+    content_type: str = JSON,
+    secret: str = DEFAULT_SIGNING_SECRET,
+    timestamp: int | None = None,
+) -> SlackRequest:
+    """Any body at all, signed as Slack signs: for requests Slack itself would never send."""
+    return SlackRequest(body, sign(body, secret=secret, timestamp=timestamp,
+                                   content_type=content_type))
+
+
+def with_fields(
+    request: SlackRequest,
+    *,
+    secret: str = DEFAULT_SIGNING_SECRET,
+    timestamp: int | None = None,
+    **fields: Any,
+) -> SlackRequest:
+    """`request` (an event envelope, or an interactive `payload=` form) with top-level payload
+    fields replaced, signed again: `with_fields(app_mention("hi"), event=None)`."""
+    if request.headers.get("content-type") == JSON:
+        envelope = json.loads(request.body)
+        envelope.update(fields)
+        return _event(envelope, secret=secret, timestamp=timestamp)
+    form = dict(parse_qsl(request.body, keep_blank_values=True))
+    if "payload" not in form:
+        raise ValueError("with_fields takes an event or an interactive payload, not a command")
+    payload = json.loads(form["payload"])
+    payload.update(fields)
+    return _interactive(payload, secret=secret, timestamp=timestamp)
 
 
 # -- sending --------------------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Pure helpers that pull ids, text and values out of Slack payloads into an Origin."""
+"""Pure helpers that pull ids, text and values out of Slack payloads into an Origin.
+
+bot.request_guard refuses payloads of the wrong shape before a listener runs; these helpers
+still never index into a value they have not checked, so a field of an unexpected type reads as
+missing rather than raising.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Any
 from bot.service import Origin
 
 
-def _get(mapping: Mapping[str, Any] | None, *keys: str) -> Any:
+def _get(mapping: object, *keys: str) -> Any:
     value: Any = mapping
     for key in keys:
         if not isinstance(value, Mapping):
@@ -17,36 +22,41 @@ def _get(mapping: Mapping[str, Any] | None, *keys: str) -> Any:
     return value
 
 
+def _text(mapping: object, *keys: str) -> str | None:
+    """A string field, or None when it is missing or of another type."""
+    value = _get(mapping, *keys)
+    return value if isinstance(value, str) else None
+
+
 def command_origin(body: Mapping[str, Any]) -> Origin:
-    return Origin(channel_id=str(body.get("channel_id", "")), user_id=str(body.get("user_id", "")),
-                  response_url=body.get("response_url"), trigger_id=body.get("trigger_id"),
+    return Origin(channel_id=_text(body, "channel_id") or "", user_id=_text(body, "user_id") or "",
+                  response_url=_text(body, "response_url"), trigger_id=_text(body, "trigger_id"),
                   surface="command")
 
 
 def action_origin(body: Mapping[str, Any]) -> Origin:
-    message = body.get("message") or {}
-    container = body.get("container") or {}
     return Origin(
-        channel_id=str(_get(body, "channel", "id") or container.get("channel_id") or ""),
-        user_id=str(_get(body, "user", "id") or ""),
-        team_id=_get(body, "user", "team_id"),  # the actor's home team, not the installation
-        thread_ts=message.get("thread_ts") or container.get("thread_ts"),
-        message_ts=container.get("message_ts") or message.get("ts"),
-        response_url=body.get("response_url"),
+        channel_id=_text(body, "channel", "id") or _text(body, "container", "channel_id") or "",
+        user_id=_text(body, "user", "id") or "",
+        team_id=_text(body, "user", "team_id"),  # the actor's home team, not the installation
+        thread_ts=_text(body, "message", "thread_ts") or _text(body, "container", "thread_ts"),
+        message_ts=_text(body, "container", "message_ts") or _text(body, "message", "ts"),
+        response_url=_text(body, "response_url"),
         surface="action",
     )
 
 
 def action_value(body: Mapping[str, Any]) -> str:
     """The pressed button's value, or the picked option's value for a select."""
-    actions = body.get("actions") or [{}]
-    action = actions[0] if isinstance(actions, list) and actions else {}
-    return str(action.get("value") or _get(action, "selected_option", "value") or "")
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else None
+    return _text(action, "value") or _text(action, "selected_option", "value") or ""
 
 
 def event_origin(event: Mapping[str, Any], surface: str) -> Origin:
-    return Origin(channel_id=str(event.get("channel", "")), user_id=str(event.get("user", "")),
-                  thread_ts=event.get("thread_ts"), message_ts=event.get("ts"), surface=surface)
+    return Origin(channel_id=_text(event, "channel") or "", user_id=_text(event, "user") or "",
+                  thread_ts=_text(event, "thread_ts"), message_ts=_text(event, "ts"),
+                  surface=surface)
 
 
 def is_human_message(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
@@ -54,21 +64,21 @@ def is_human_message(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
     (a mention also arrives as app_mention, which handles it)."""
     if event.get("subtype") or event.get("bot_id") or not event.get("user"):
         return False
-    text = str(event.get("text") or "")
+    text = _text(event, "text") or ""
     return not (bot_user_id and f"<@{bot_user_id}>" in text)
 
 
 def view_origin(body: Mapping[str, Any]) -> Origin:
     """A modal submission: no channel of its own (the signed metadata names it)."""
-    return Origin(channel_id="", user_id=str(_get(body, "user", "id") or ""),
-                  team_id=_get(body, "user", "team_id"), surface="view")
+    return Origin(channel_id="", user_id=_text(body, "user", "id") or "",
+                  team_id=_text(body, "user", "team_id"), surface="view")
 
 
 def view_metadata(body: Mapping[str, Any]) -> str:
-    return str(_get(body, "view", "private_metadata") or "")
+    return _text(body, "view", "private_metadata") or ""
 
 
 def view_selection(body: Mapping[str, Any], block_id: str, action_id: str) -> str:
     """The chosen option's value (a select) or the typed text (an input) of one field."""
-    field = _get(body, "view", "state", "values", block_id, action_id) or {}
-    return str(_get(field, "selected_option", "value") or field.get("value") or "")
+    field = _get(body, "view", "state", "values", block_id, action_id)
+    return _text(field, "selected_option", "value") or _text(field, "value") or ""
