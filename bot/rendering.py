@@ -59,6 +59,7 @@ FIX_KINDS = {
     "case": "only capital letters differ", "whitespace": "stray spaces or invisible characters",
     "unicode": "look-alike characters", "plus": "a +tag in the address",
     "typo": "a typo", "domain": "a misspelt domain", "alias_domain": "an old or alias domain",
+    "old_domain": "the district's former domain",
     "scheme": "another address pattern for the same person", "nickname": "a nickname",
     "accents": "accents", "gmail": "Gmail ignores dots", "inactive_record":
     "the license has the address of an inactive record of this teacher",
