@@ -54,6 +54,15 @@ class SandboxApp:
             self._world = self._world.with_bearer(tenant_id, bearer)
             return bearer
 
+    def district_for(self, path: str) -> District | None:
+        """The district whose data `path` asks for (proxy or direct); None for anything else."""
+        world = self.world
+        if found := _PROXY.fullmatch(path):
+            return world.by_app_id(found.group(1))
+        if found := _DIRECT.fullmatch(path):
+            return world.by_tenant(found.group(1))
+        return None
+
     def handle(self, request: Request) -> Response:
         if request.method != "GET":
             return error(405, "invaliddata", f"{request.method} is not supported here")

@@ -6,6 +6,10 @@
         ...
         assert len(server.requests.matching("/users")) == 3
 
+    SandboxServer(world, latency_ms=80)   # every ClassLink request answers 80 ms later
+
+Latency simulates the round trip to a remote ClassLink: each request's thread sleeps before
+answering, so concurrent requests (on their own connections) wait side by side, not in turn.
 The server writes nothing to stderr: request logging is off and connection errors are logged
 at DEBUG on the "sandbox.server" logger.
 """
@@ -17,15 +21,17 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 
 from sandbox.app import SandboxApp
 from sandbox.control import PREFIX, control_endpoint
+from sandbox.errors import SandboxWorldError
 from sandbox.faults import Fault, FaultKind, FaultSwitches
 from sandbox.recording import RecordedRequest, RequestLog
 from sandbox.wire import Request, Response, error
-from sandbox.world import World
+from sandbox.world import World, check_latencies, latency_problem
 
 log = logging.getLogger("sandbox.server")
 
@@ -33,7 +39,15 @@ log = logging.getLogger("sandbox.server")
 class SandboxServer:
     """ClassLink stand-in for a world, bound at construction (port 0 picks a free port)."""
 
-    def __init__(self, world: World, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, world: World, *, host: str = "127.0.0.1", port: int = 0,
+                 latency_ms: float | None = None) -> None:
+        """`latency_ms` replaces the world's top-level `latency_ms` (districts with their own
+        keep it); a negative or non-numeric value raises SandboxWorldError."""
+        check_latencies(world)
+        problem = "" if latency_ms is None else latency_problem(latency_ms)
+        if problem:
+            raise SandboxWorldError(Path("SandboxServer"), "latency_ms", problem)
+        self.latency_ms = world.latency_ms if latency_ms is None else float(latency_ms)
         self.faults = FaultSwitches()
         self.requests = RequestLog()
         self._httpd = _HTTPServer((host, port), _Handler)
@@ -85,6 +99,16 @@ class SandboxServer:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.stop()
+
+    def latency_for(self, path: str) -> float:
+        """Seconds to wait before answering `path`: its district's latency, else the server's;
+        none for the /_sandbox control endpoints (they are the test harness, not ClassLink)."""
+        if path.startswith(PREFIX + "/") or path == PREFIX:
+            return 0.0
+        district = self.app.district_for(path)
+        if district is not None and district.latency_ms is not None:
+            return district.latency_ms / 1000
+        return self.latency_ms / 1000
 
     def respond(self, request: Request, fault: Fault | None) -> Response | None:
         """The answer to one request after a fault (if any); None means drop the connection."""
@@ -160,6 +184,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         sandbox = cast(_HTTPServer, self.server).sandbox
         request = self._request()
+        delay = sandbox.latency_for(request.path)
+        if delay > 0:
+            time.sleep(delay)  # this request's thread only: the others are not held up
         fault = None
         if not request.path.startswith(PREFIX):
             sandbox.requests.append(RecordedRequest.of(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class District:
     domains: tuple[str, ...] = ()  # email domains the district uses, newest first
     row_id: str = ""  # the "id" of its /applications row; "" = position in the world
     app_name: str = "Pivot Interactives"
+    latency_ms: float | None = None  # simulated round trip of its data calls; None = the world's
 
     @property
     def active(self) -> bool:
@@ -72,6 +74,7 @@ class District:
 class World:
     partner_key: str
     districts: tuple[District, ...]
+    latency_ms: float = 0.0  # simulated round trip added to every request (milliseconds)
 
     def __post_init__(self) -> None:
         for label, values in (
@@ -122,7 +125,7 @@ def load_world(path: Path | str) -> World:
         raise SandboxWorldError(path, "", f"not UTF-8 text ({exc.reason})") from exc
     except yaml.YAMLError as exc:
         raise SandboxWorldError(path, "", _yaml_problem(exc)) from exc
-    top = _Fields(path, "", raw, allowed={"partner_key", "districts"})
+    top = _Fields(path, "", raw, allowed={"partner_key", "districts", "latency_ms"})
     partner_key = top.text("partner_key")
     items = top.get("districts")
     if not isinstance(items, list) or not items:
@@ -132,7 +135,8 @@ def load_world(path: Path | str) -> World:
         for i, item in enumerate(items)
     )
     try:
-        return World(partner_key=partner_key, districts=districts)
+        return World(partner_key=partner_key, districts=districts,
+                     latency_ms=top.milliseconds("latency_ms") or 0.0)
     except ValueError as exc:
         raise SandboxWorldError(path, "districts", str(exc)) from exc
 
@@ -150,7 +154,7 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 _DISTRICT_KEYS = frozenset({
     "tenant_id", "tenant_name", "application_id", "oneroster_application_id", "enabled",
     "tenant_status", "access", "bearer", "client_id", "client_secret", "api_shape",
-    "total_count_header", "bundle", "generate", "domains", "row_id", "app_name",
+    "total_count_header", "bundle", "generate", "domains", "row_id", "app_name", "latency_ms",
 })
 _GENERATE_KEYS = frozenset({
     "users", "teachers", "seed", "domain", "classes_per_teacher", "enrollments_per_student",
@@ -185,6 +189,7 @@ def _district(fields: _Fields, base: Path) -> District:
         domains=fields.texts("domains"),
         row_id=fields.text("row_id", default="", blank_ok=True),
         app_name=fields.text("app_name", default="Pivot Interactives"),
+        latency_ms=fields.milliseconds("latency_ms"),
     )
 
 
@@ -275,12 +280,43 @@ class _Fields:
             self.fail(key, f"must be a whole number, got {value!r}")
         return int(value)
 
+    def milliseconds(self, key: str) -> float | None:
+        """A latency in milliseconds (a non-negative number), or None when absent."""
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        problem = latency_problem(value)
+        if problem or not isinstance(value, int | float):
+            self.fail(key, problem)
+        return float(value)
+
     def choice(self, key: str, options: tuple[C, ...], *, default: C) -> C:
         value = str(self.raw.get(key, default))  # str() also turns YAML's 1.2 into "1.2"
         for option in options:
             if value == option:
                 return option
         self.fail(key, f"must be one of {', '.join(options)}, got {value!r}")
+
+
+def latency_problem(value: object) -> str:
+    """Why `value` is not a usable latency in milliseconds; "" when it is one."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number of milliseconds, got {value!r}"
+    if not math.isfinite(value) or value < 0:
+        return f"must be a non-negative number of milliseconds, got {value!r}"
+    return ""
+
+
+def check_latencies(world: World, *, source: str = "world") -> None:
+    """Raise SandboxWorldError naming the field if any latency of `world` is unusable."""
+    fields = [("latency_ms", world.latency_ms)] + [
+        (f"districts[{i}].latency_ms", d.latency_ms)
+        for i, d in enumerate(world.districts) if d.latency_ms is not None
+    ]
+    for name, value in fields:
+        problem = latency_problem(value)
+        if problem:
+            raise SandboxWorldError(Path(source), name, problem)
 
 
 def write_world(world: World, folder: Path | str) -> Path:
@@ -293,8 +329,11 @@ def write_world(world: World, folder: Path | str) -> Path:
         write_bundle(district.roster, folder / bundle)
         entries.append(_district_entry(district, bundle))
     path = folder / "world.yml"
+    top: dict[str, Any] = {"partner_key": world.partner_key}
+    if world.latency_ms:
+        top["latency_ms"] = world.latency_ms
     text = yaml.safe_dump(
-        {"partner_key": world.partner_key, "districts": entries},
+        {**top, "districts": entries},
         sort_keys=False, allow_unicode=True,
     )
     path.write_text(text, encoding="utf-8")
@@ -307,5 +346,7 @@ def _district_entry(district: District, bundle: str) -> dict[str, Any]:
         if f.name != "roster"
     }
     entry["domains"] = list(district.domains)
+    if district.latency_ms is None:
+        del entry["latency_ms"]
     entry["bundle"] = bundle
     return entry
