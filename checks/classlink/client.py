@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -51,9 +52,14 @@ class ClassLinkClient:
         max_backoff: float = 8.0,
         max_retry_after: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        in_flight: int = 6,
     ) -> None:
+        """`in_flight`: most requests one district's reads have out at once."""
         if page_size < 1:
             raise ValueError("page_size must be at least 1")
+        if in_flight < 1:
+            raise ValueError("in_flight must be at least 1")
+        self._in_flight = in_flight
         self._base_url = base_url.rstrip("/")
         self._owns_http = http is None
         self._http = http if http is not None else httpx.Client(timeout=timeout)
@@ -65,10 +71,12 @@ class ClassLinkClient:
             max_retry_after=max_retry_after,
             sleep=sleep,
         )
+        self._decoding = threading.Lock()  # one page decoded at a time, across all districts
         self._partner = self._requester(self._base_url, oauth.bearer(partner_key), district="")
 
     def applications(self) -> list[Application]:
-        """Every district (tenant) that added the app; pages until a short page."""
+        """Every district (tenant) that added the app; /applications sends neither
+        X-Total-Count nor Link, so a short page ends it."""
         return fetch_all(
             self._partner,
             "applications",
@@ -103,7 +111,7 @@ class ClassLinkClient:
             server = self._server(app.oneroster_application_id, label=label)
             signer = oauth.oauth1(server.client_id, server.client_secret)
             requester = self._requester(server.endpoint_url, signer, district=label)
-        return DistrictClient(requester, page_size=self._page_size)
+        return DistrictClient(requester, page_size=self._page_size, in_flight=self._in_flight)
 
     def close(self) -> None:
         if self._owns_http:
@@ -137,4 +145,5 @@ class ClassLinkClient:
             district=district,
             timeout=self._timeout,
             policy=self._policy,
+            decoding=self._decoding,
         )

@@ -1,13 +1,23 @@
-"""One district's OneRoster 1.1 data, through the ClassLink proxy or directly (same endpoints)."""
+"""One district's OneRoster 1.1 data, through the ClassLink proxy or directly (same endpoints).
+
+`roster()` reads users, classes, enrollments and orgs at the same time: against a remote
+ClassLink each request costs a round trip, and reading the four one after another would add
+their waits up. At most `in_flight` requests of one DistrictClient are out at once (memory stays
+flat: a waiting response is ~5 MB of JSON at 10,000 records), and when one read fails the
+others stop before their next page and the first failure (users, classes, enrollments, orgs
+order) is raised.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from checks.classlink.http import Params, Requester
-from checks.classlink.paging import fetch_all
+from checks.classlink.paging import Cancelled, fetch_all
 from checks.classlink.parse import (
     RecordError,
     parse_class,
@@ -29,10 +39,12 @@ def email_filter(email: str) -> str:
 class DistrictClient:
     """Fetches and parses one district's records; it decides nothing about them."""
 
-    def __init__(self, requester: Requester, *, page_size: int, workers: int = 4) -> None:
+    def __init__(self, requester: Requester, *, page_size: int, workers: int = 4,
+                 in_flight: int = 6) -> None:
         self._requester = requester
         self._page_size = page_size
         self._workers = workers
+        self._slots = threading.BoundedSemaphore(max(1, in_flight))
 
     @property
     def district(self) -> str:
@@ -76,15 +88,35 @@ class DistrictClient:
         return self._all("users", "users", parse_user, {"filter": email_filter(email)})
 
     def roster(self) -> Roster:
+        failed = threading.Event()
+
+        def read(path: str, parse: Callable[[Any], Any]) -> list[Any]:
+            try:
+                return self._all(path, path, parse, cancelled=failed)
+            except BaseException:
+                failed.set()
+                raise
+
+        reads = (("users", parse_user), ("classes", parse_class),
+                 ("enrollments", parse_enrollment), ("orgs", parse_org))
+        with ThreadPoolExecutor(len(reads), thread_name_prefix="roster") as pool:
+            futures = [pool.submit(read, path, parse) for path, parse in reads]
+        errors = [f.exception() for f in futures]
+        first = next((e for e in errors if e is not None and not isinstance(e, Cancelled)),
+                     next((e for e in errors if e is not None), None))
+        if first is not None:
+            raise first
+        users, classes, enrollments, orgs = (f.result() for f in futures)
         return Roster(
-            users=tuple(self.users()),
-            classes=tuple(self.classes()),
-            enrollments=tuple(self.enrollments()),
-            orgs=tuple(self.orgs()),
+            users=tuple(cast(list[RosterUser], users)),
+            classes=tuple(cast(list[RosterClass], classes)),
+            enrollments=tuple(cast(list[Enrollment], enrollments)),
+            orgs=tuple(cast(list[Org], orgs)),
         )
 
     def _all(
-        self, path: str, envelope: str, parse: Callable[[Any], T], params: Params | None = None
+        self, path: str, envelope: str, parse: Callable[[Any], T], params: Params | None = None,
+        *, cancelled: threading.Event | None = None,
     ) -> list[T]:
         return fetch_all(
             self._requester,
@@ -94,4 +126,6 @@ class DistrictClient:
             page_size=self._page_size,
             params=params,
             workers=self._workers,
+            slots=self._slots,
+            cancelled=cancelled,
         )

@@ -1,17 +1,29 @@
 """Reading a whole OneRoster collection with limit/offset.
 
 With X-Total-Count the remaining pages are known after the first one, so they are fetched
-concurrently (in order) and the count is verified. Without it, pages are read one after
-another until a short or empty page. Links and hrefs in responses are never followed.
+concurrently (in order) and the count is verified. A server that clamps `limit` below ours
+answers a full page of its own size, which then sets the step.
+
+Without it, pages are read one after another, and what ends the collection is:
+- a `Link` header with rel="next" says another page follows, however short this one is (a
+  silently clamped page looks like a final short page); once a collection's pages carry it,
+  the first page without it is the last;
+- with neither header, a short (or empty) page, the only evidence there is.
+Links and hrefs in responses are never followed: they point at the district's own host.
+
+`slots` caps the requests in flight across the collections of one district read at once, and
+`cancelled` stops a collection before its next page when a sibling read has failed.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Generic, TypeVar
 
-from checks.classlink.http import Params, Requester
+from checks.classlink.http import Params, Reply, Requester
 from checks.classlink.parse import RecordError
 from checks.errors import ClassLinkBadResponse
 from checks.gcpause import gc_paused
@@ -19,6 +31,10 @@ from checks.gcpause import gc_paused
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 10_000  # ClassLink's largest page; larger limits are clamped server-side
+
+
+class Cancelled(Exception):
+    """A collection read abandoned because another read of the same district failed."""
 
 
 def fetch_all(
@@ -31,21 +47,25 @@ def fetch_all(
     params: Params | None = None,
     workers: int = 4,
     on_body: Callable[[dict[str, Any]], None] | None = None,
+    slots: AbstractContextManager[Any] | None = None,
+    cancelled: threading.Event | None = None,
 ) -> list[T]:
     """Every record of the collection at `path`, parsed, in the order ClassLink sends them.
 
     `on_body` sees each page's whole body (e.g. to log a top-level status).
     """
-    pager = _Pager(requester, path, envelope, parse, dict(params or {}), on_body)
-    first, total = pager.page(0, page_size)
+    pager = _Pager(requester, path, envelope, parse, dict(params or {}), on_body, slots,
+                   cancelled)
+    first = pager.page(0, page_size)
+    total = first.total
     if total is None:
         return pager.sequential(first, page_size)
-    if total > len(first) and not first:
+    records = first.body
+    if total > len(records) and not records:
         raise pager.bad(f"X-Total-Count is {total} but the first page is empty")
     # A server that clamps `limit` below ours answers with a full page of its own size.
-    step = min(page_size, len(first)) if first else page_size
-    rest = pager.concurrent(range(step, total, step), step, workers)
-    records = first + rest
+    step = min(page_size, len(records)) if records else page_size
+    records = records + pager.concurrent(range(step, total, step), step, workers)
     if len(records) != total:
         raise pager.bad(f"X-Total-Count is {total} but the pages held {len(records)} records")
     return records
@@ -60,6 +80,8 @@ class _Pager(Generic[T]):
         parse: Callable[[Any], T],
         params: dict[str, str | int],
         on_body: Callable[[dict[str, Any]], None] | None,
+        slots: AbstractContextManager[Any] | None,
+        cancelled: threading.Event | None,
     ) -> None:
         self._requester = requester
         self._path = path
@@ -67,44 +89,65 @@ class _Pager(Generic[T]):
         self._parse = parse
         self._params = params
         self._on_body = on_body
+        self._slots = slots if slots is not None else nullcontext()
+        self._cancelled = cancelled
 
-    def page(self, offset: int, limit: int) -> tuple[list[T], int | None]:
-        with gc_paused():
+    def page(self, offset: int, limit: int) -> Reply[list[T]]:
+        if self._cancelled is not None and self._cancelled.is_set():
+            raise Cancelled(self._path)
+        with self._slots, gc_paused():
             return self._read(offset, limit)
 
-    def _read(self, offset: int, limit: int) -> tuple[list[T], int | None]:
-        reply = self._requester.get(
-            self._path, {**self._params, "limit": limit, "offset": offset}, envelope=self._envelope
-        )
-        if self._on_body is not None:
-            self._on_body(reply.body)
-        raw = reply.body[self._envelope]
-        if not isinstance(raw, list):
-            raise self.bad(f"{self._envelope!r} is a {type(raw).__name__}, not a list")
-        try:
-            return [self._parse(item) for item in raw], reply.total
-        except RecordError as exc:
-            raise self.bad(f"offset {offset}: {exc}") from exc
+    def _read(self, offset: int, limit: int) -> Reply[list[T]]:
+        def records(body: dict[str, Any]) -> list[T]:
+            if self._on_body is not None:
+                self._on_body(body)
+            raw = body[self._envelope]
+            if not isinstance(raw, list):
+                raise _Unreadable(f"{self._envelope!r} is a {type(raw).__name__}, not a list")
+            try:
+                return [self._parse(item) for item in raw]
+            except RecordError as exc:
+                raise _Unreadable(f"offset {offset}: {exc}") from exc
 
-    def sequential(self, first: list[T], limit: int) -> list[T]:
-        records, page = list(first), first
-        while len(page) >= limit:
+        try:
+            return self._requester.read(
+                self._path, {**self._params, "limit": limit, "offset": offset},
+                envelope=self._envelope, read=records,
+            )
+        except _Unreadable as exc:
+            raise self.bad(str(exc)) from exc.__cause__
+
+    def sequential(self, first: Reply[list[T]], limit: int) -> list[T]:
+        records, page = list(first.body), first
+        linked = first.has_next  # does this server mark the pages that have a successor?
+        while self._more(page, limit, linked):
             offset = len(records)
-            previous, (page, _) = page, self.page(offset, limit)
-            if page and page[0] == previous[0]:
+            previous, page = page, self.page(offset, limit)
+            linked = linked or page.has_next
+            if page.body and previous.body and page.body[0] == previous.body[0]:
                 # A server ignoring `offset` would otherwise be read forever.
                 raise self.bad(f"offset {offset} returned the previous page again")
-            records.extend(page)
+            records.extend(page.body)
         return records
+
+    def _more(self, page: Reply[list[T]], limit: int, linked: bool) -> bool:
+        if page.has_next:
+            if not page.body:
+                raise self.bad('an empty page says more follow (Link rel="next")')
+            return True
+        if linked:
+            return False
+        return len(page.body) >= limit
 
     def concurrent(self, offsets: range, limit: int, workers: int) -> list[T]:
         if not offsets:
             return []
         pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(offsets))))
-        futures: list[Future[tuple[list[T], int | None]]] = []
+        futures: list[Future[Reply[list[T]]]] = []
         try:
             futures = [pool.submit(self.page, offset, limit) for offset in offsets]
-            return [record for future in futures for record in future.result()[0]]
+            return [record for future in futures for record in future.result().body]
         finally:
             # On the first failure, drop the pages not yet started.
             pool.shutdown(wait=True, cancel_futures=True)
@@ -113,3 +156,7 @@ class _Pager(Generic[T]):
         return ClassLinkBadResponse(
             detail, district=self._requester.district, call=f"GET /{self._path}"
         )
+
+
+class _Unreadable(Exception):
+    """A record on the page could not be parsed (raised as ClassLinkBadResponse, not retried)."""
