@@ -130,6 +130,7 @@ def upgrade(
 ) -> UpgradeResult:
     """Apply every pending migration, one transaction each; safe to run from many processes."""
     before: int | None = None
+    applied = 0  # by this call; another upgrader may apply some between two of our turns
     while True:
         with engine.begin() as conn:
             _lock(conn)
@@ -137,9 +138,10 @@ def upgrade(
             version = _applied_version(conn)
             before = version if before is None else before
             if version >= len(migrations):
-                return UpgradeResult(before=before, after=version)
+                return UpgradeResult(before=before, after=version, applied=applied)
             migrations[version](conn)
             conn.execute(sa.insert(_schema_version).values(version=version + 1, applied_at=now()))
+        applied += 1  # counted once the transaction committed
 
 
 def _lock(conn: Connection) -> None:

@@ -89,7 +89,6 @@ class DiagnosisRecord:
 class UpgradeResult:
     before: int
     after: int
-
-    @property
-    def applied(self) -> int:
-        return self.after - self.before
+    # Migrations this call applied itself: upgraders running at once take turns one migration at
+    # a time, so after - before may include ones another process applied in between.
+    applied: int
