@@ -105,8 +105,7 @@ def port_number(text: str) -> int:
 def cannot_listen(host: str, port: int, error: OSError) -> UsageError:
     """The port is taken, privileged, or the host is not one of ours: a configuration error."""
     reason = error.strerror or str(error) or type(error).__name__
-    hint = "; pick another with --port" if isinstance(error, OSError) and \
-        error.errno in (errno.EADDRINUSE, errno.EACCES) else ""
+    hint = "; pick another with --port" if error.errno in (errno.EADDRINUSE, errno.EACCES) else ""
     return UsageError(f"cannot listen on {host}:{port}: {reason}{hint}")
 
 
