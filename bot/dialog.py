@@ -6,8 +6,9 @@ an input (Start, Press, Reply) and return a Transition: the next state plus effe
 that the service layer carries out (run a check, post a step, escalate...). Moves that make no
 sense in the current state raise bot.errors.InvalidTransition.
 
-Flow: choose_license (staff without a license) -> connection -> emails -> sanity, with
-check_again / prev_step / next_step between the three check steps; `fixed` ends in FIXED,
+Flow: choose_license (staff without a license) -> the check steps of checks.steps.STEPS in
+order (connection -> emails -> sanity), with check_again / prev_step / next_step between
+them; `fixed` ends in FIXED,
 `talk_to_support` in ESCALATED (from which `fixed` is still possible); CLOSED ends a dialog that
 could not start. Pressing the same final button twice is a no-op, so a double click or a Slack
 retry never escalates twice. The service must still check that a button's dialog belongs to the
@@ -19,27 +20,94 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar, overload
 
 from bot.errors import InvalidTransition
 from bot.intents import find_email, read_reply
+from checks.steps import STEPS
 
 
-class Step(StrEnum):
-    CHOOSE_LICENSE = "choose_license"
-    CONNECTION = "connection"
-    EMAILS = "emails"
-    SANITY = "sanity"
-    FIXED = "fixed"
-    ESCALATED = "escalated"
-    CLOSED = "closed"
+class Step(str):
+    """Where a dialog stands: one of the check steps of checks.steps.STEPS, or a fixed phase
+    (choosing a license, fixed, escalated, closed).
+
+    Not an enum, because the check steps are the registry's and a new step is added there
+    alone. Steps are interned, so `Step("sanity") is Step.SANITY`; an unknown name is a
+    ValueError, as with an enum. The named check steps below are the ones the dialog treats
+    specially (the teacher picker at sanity, email lookups at emails); any other registered
+    step is walked like them, in registry order.
+    """
+
+    __slots__ = ()
+    _interned: ClassVar[dict[str, Step]] = {}
+
+    CHOOSE_LICENSE: ClassVar[Step]
+    CONNECTION: ClassVar[Step]
+    EMAILS: ClassVar[Step]
+    SANITY: ClassVar[Step]
+    FIXED: ClassVar[Step]
+    ESCALATED: ClassVar[Step]
+    CLOSED: ClassVar[Step]
+
+    def __new__(cls, value: object) -> Step:
+        name = str(value)
+        if name not in _PHASES and name not in STEPS:
+            raise ValueError(f"{name!r} is not a dialog step")
+        known = cls._interned.get(name)
+        if known is None:
+            known = cls._interned.setdefault(name, super().__new__(cls, name))
+        return known
+
+    def __repr__(self) -> str:
+        return f"Step({str.__repr__(self)})"
 
 
-CHECK_STEPS: tuple[Step, ...] = (Step.CONNECTION, Step.EMAILS, Step.SANITY)
+_PHASES = frozenset({"choose_license", "fixed", "escalated", "closed"})
+Step.CHOOSE_LICENSE, Step.FIXED = Step("choose_license"), Step("fixed")
+Step.ESCALATED, Step.CLOSED = Step("escalated"), Step("closed")
+Step.CONNECTION, Step.EMAILS, Step.SANITY = Step("connection"), Step("emails"), Step("sanity")
+
+
+class _CheckSteps(Sequence[Step]):
+    """The check steps in dialog order: a live view of checks.steps.STEPS (read on every use),
+    so a step registered there is walked here with nothing else to change."""
+
+    __slots__ = ()
+
+    @overload
+    def __getitem__(self, index: int) -> Step: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Step, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Step | tuple[Step, ...]:
+        return self._steps()[index]
+
+    def __len__(self) -> int:
+        return len(STEPS)
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, str) and value in STEPS
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._steps())
+
+    def __repr__(self) -> str:
+        return f"CHECK_STEPS{self._steps()!r}"
+
+    @staticmethod
+    def _steps() -> tuple[Step, ...]:
+        return tuple(Step(name) for name in STEPS.names())
+
+
+CHECK_STEPS: Sequence[Step] = _CheckSteps()
 FINAL_STEPS = frozenset({Step.FIXED, Step.ESCALATED, Step.CLOSED})
 
 
@@ -277,7 +345,7 @@ def _start(state: DialogState, event: Start, *, now: float, restart: bool) -> Tr
     moved = _moved(state, now=now, tried=("restart",) if restart else ())
     moved = replace(moved, results=MappingProxyType({}), license_id=license_id)
     if license_id:
-        return _go(moved, Step.CONNECTION)
+        return _go(moved, CHECK_STEPS[0])
     if event.is_staff:
         return Transition(replace(moved, step=Step.CHOOSE_LICENSE), (AskLicense(),))
     return Transition(
@@ -350,7 +418,7 @@ def _choose(state: DialogState, value: str, *, now: float) -> Transition:
     if not _LICENSE_TOKEN.fullmatch(license_id):
         raise InvalidTransition(f"{value!r} is not a license id")
     moved = _moved(state, now=now, tried=("choose_license",))
-    return _go(replace(moved, license_id=license_id), Step.CONNECTION)
+    return _go(replace(moved, license_id=license_id), CHECK_STEPS[0])
 
 
 def _fixed(state: DialogState, *, now: float) -> Transition:

@@ -18,29 +18,11 @@ from types import MappingProxyType
 from rapidfuzz import fuzz
 
 from bot.yaml_nodes import KnowledgeFileError, Node, read_yaml
+from checks.steps import STEPS, CheckStep
 
-# The guided dialog's check steps, in order (bot.dialog.Step uses the same values).
-CHECK_STEPS = ("connection", "emails", "sanity")
-
-# Finding codes each step's checks can report (see checks/rules); `on_fail` keys must be one.
-STEP_FINDING_CODES: Mapping[str, frozenset[str]] = MappingProxyType({
-    "connection": frozenset({
-        "no_application_id", "application_ok", "application_unknown", "application_disabled",
-        "tenant_inactive", "unattached_match", "classlink_unreachable", "application_foreign",
-        "application_unconfirmed",
-    }),
-    "emails": frozenset({
-        "email_exact", "email_fix", "email_ambiguous", "email_student", "email_deleted",
-        "email_disabled", "email_not_found", "email_duplicate", "email_malformed",
-        "no_instructors", "roster_unavailable",
-    }),
-    "sanity": frozenset({
-        "sanity_figures", "no_students", "few_students", "no_teachers", "seats_exceeded",
-        "teachers_without_classes",
-        "classes_without_students", "classes_without_teacher", "teachers_not_on_license",
-        "users_without_email", "shared_email", "roster_unavailable",
-    }),
-})
+# The check steps, their numbers and the finding codes each may report come from the registry
+# (checks.steps.STEPS): dialog.yml must give every registered step its texts, and advice
+# (`on_fail`) for every code of that step that can fail, warn or be unknown, and nothing else.
 
 # The fixed sentences the code and templates use; strings.yml must define exactly these.
 REQUIRED_STRINGS = frozenset({
@@ -343,30 +325,49 @@ def _article(node: Node) -> Article:
 
 
 def _load_steps(node: Node, article_ids: set[str]) -> dict[str, StepText]:
-    fields = node.mapping(required=set(CHECK_STEPS))
-    steps: dict[str, StepText] = {}
-    for number, name in enumerate(CHECK_STEPS, start=1):
-        step = fields[name].mapping(
-            required={"title", "summary", "help", "on_fail"}, optional={"articles"}
-        )
-        refs = step.get("articles")
-        articles: list[str] = []
-        for ref_node in refs.items() if refs is not None else []:
-            ref = ref_node.identifier()
-            if ref not in article_ids:
-                raise ref_node.error(f"unknown article {ref!r}")
-            articles.append(ref)
-        on_fail = step["on_fail"].mapping(optional=STEP_FINDING_CODES[name])
-        steps[name] = StepText(
-            name=name,
-            number=number,
-            title=step["title"].text(),
-            summary=_prose(step["summary"]),
-            help=_prose(step["help"]),
-            articles=tuple(articles),
-            on_fail=MappingProxyType({code: _prose(text) for code, text in on_fail.items()}),
-        )
-    return steps
+    """The texts of every step of checks.steps.STEPS, checked against what the step reports."""
+    if isinstance(node.value, dict):
+        missing = [s.name for s in STEPS if s.name not in node.value]
+        if missing:
+            raise node.error(f"missing key(s): {', '.join(missing)} (every check step of "
+                             "checks/steps.py needs its texts)")
+        unknown = sorted(str(k) for k in node.value if str(k) not in STEPS)
+        if unknown:
+            raise node.error(f"unknown key(s): {', '.join(unknown)} (not a check step of "
+                             f"checks/steps.py: {', '.join(STEPS.names())})")
+    fields = node.mapping(required=set(STEPS.names()))
+    return {step.name: _step_text(step, fields[step.name], article_ids) for step in STEPS}
+
+
+def _step_text(step: CheckStep, node: Node, article_ids: set[str]) -> StepText:
+    texts = node.mapping(required={"title", "summary", "help", "on_fail"}, optional={"articles"})
+    refs = texts.get("articles")
+    articles: list[str] = []
+    for ref_node in refs.items() if refs is not None else []:
+        ref = ref_node.identifier()
+        if ref not in article_ids:
+            raise ref_node.error(f"unknown article {ref!r}")
+        articles.append(ref)
+    advice = texts["on_fail"]
+    if isinstance(advice.value, dict):
+        stray = sorted(str(k) for k in advice.value if str(k) not in step.codes)
+        if stray:
+            raise advice.error(f"unknown key(s): {', '.join(stray)} (step {step.name} never "
+                               f"reports {'it' if len(stray) == 1 else 'them'})")
+        silent = sorted(step.needs_advice() - {str(k) for k in advice.value})
+        if silent:
+            raise advice.error(f"missing key(s): {', '.join(silent)} (step {step.name} can "
+                               f"report {'it' if len(silent) == 1 else 'them'}: say what to do)")
+    on_fail = advice.mapping(required=step.needs_advice(), optional=step.passing)
+    return StepText(
+        name=step.name,
+        number=step.number,
+        title=texts["title"].text(),
+        summary=_prose(texts["summary"]),
+        help=_prose(texts["help"]),
+        articles=tuple(articles),
+        on_fail=MappingProxyType({code: _prose(text) for code, text in on_fail.items()}),
+    )
 
 
 def _load_triggers(node: Node) -> Triggers:

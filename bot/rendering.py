@@ -1,12 +1,20 @@
-"""Message text: one jinja2 environment over bot/templates/*.j2, and the filters they use.
+"""Message text: jinja2 environments over bot/templates/*.j2, and the filters they use.
 
 Templates render mrkdwn TEXT (never Block Kit; bot.blocks wraps text into blocks). Autoescape is
 off because HTML escaping is wrong for Slack; instead every piece of user or roster data goes
 through the `mrkdwn` filter, which escapes exactly &, < and > so that a roster name such as
-"<!channel>" can never ping anyone. Knowledge-base text is already in that form (see
-bot.knowledge.authored_mrkdwn) and is inserted as is. StrictUndefined makes a missing variable an
-error rather than a blank. Every render names its `audience`: customers never see full
-Application IDs, student names or emails, other licenses, internal notes or raw errors.
+"<!channel>" can never ping anyone, and emphasis goes through `strong`. Knowledge-base text is
+already in that form (see bot.knowledge.authored_mrkdwn) and is inserted as is. StrictUndefined
+makes a missing variable an error rather than a blank. Every render names its `audience`:
+customers never see full Application IDs, student names or emails, other licenses, internal
+notes or raw errors.
+
+Findings are worded in one place: bot/templates/findings/<code>.j2, one small template per code
+of checks.steps.STEPS, given the finding (`f`), its data (`d`) and the audience. Slack renders
+them with the mrkdwn environment; the terminal (`rosterbot diagnose`, `lookup`) renders the
+SAME templates with the plain environment (`Renderer.plain`), whose `mrkdwn` leaves text as it
+is and whose `strong` adds no asterisks, so the two can never word a finding differently.
+Creating a renderer fails (KnowledgeFileError) when a registered code has no template.
 """
 
 from __future__ import annotations
@@ -14,18 +22,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence, Sized
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from bot.knowledge import CHECK_STEPS, Audience, KnowledgeBase
-from checks.models import Status
+from bot.dialog import CHECK_STEPS
+from bot.knowledge import Audience, KnowledgeBase, StepText
+from bot.yaml_nodes import KnowledgeFileError
+from checks.models import Finding, Status
+from checks.steps import STEPS
 from checks.text import mask_secret
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# Searched in order; a test of a new step puts the folder with its findings/ templates first.
+TEMPLATE_DIRS: tuple[Path, ...] = (TEMPLATES_DIR,)
+FINDINGS = "findings"  # findings/<code>.j2; findings/_unknown.j2 for a code nobody declared
 LIST_LIMIT = {Audience.STAFF: 25, Audience.CUSTOMER: 15}  # finding lines shown per step
 EXAMPLES_LIMIT = 5  # examples shown after a counted finding ("e.g. a, b and 3 more")
 
@@ -40,6 +55,11 @@ def mrkdwn(value: object) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def strong(text: object) -> str:
+    """Bold in mrkdwn; give it text that is already escaped (`x|mrkdwn|strong`)."""
+    return f"*{text}*" if str(text) else ""
+
+
 def visible(value: object) -> str:
     """Spaces and invisible characters made visible (␣, [U+200B]), so "License has
     ' jo@x.org'" does not read the same as the roster's address."""
@@ -52,18 +72,6 @@ def visible(value: object) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-# What made a near-miss, in words (finding data "kind" from checks.matching).
-FIX_KINDS = {
-    "case": "only capital letters differ", "whitespace": "stray spaces or invisible characters",
-    "unicode": "look-alike characters", "plus": "a +tag in the address",
-    "typo": "a typo", "domain": "a misspelt domain", "alias_domain": "an old or alias domain",
-    "old_domain": "the district's former domain",
-    "scheme": "another address pattern for the same person", "nickname": "a nickname",
-    "accents": "accents", "gmail": "Gmail ignores dots", "inactive_record":
-    "the license has the address of an inactive record of this teacher",
-}
 
 
 def mask_app_id(value: object) -> str:
@@ -172,8 +180,8 @@ def _tried_phrase(entry: str, kb: KnowledgeBase) -> str:
         return "chose a license"
     if where == "faq":
         return "said an answer helped" if action == "yes" else "said an answer did not help"
-    if where in CHECK_STEPS:
-        step = f"step {CHECK_STEPS.index(where) + 1}"
+    if where in STEPS:
+        step = f"step {STEPS[where].number}"
     else:
         step = where.replace("_", " ")
     template = _ACTION_PHRASES.get(action)
@@ -204,12 +212,51 @@ class OpenEscalation:
 # Environment and renderer
 
 
+class Markup(StrEnum):
+    """What a renderer writes: Slack's mrkdwn, or plain text for a terminal."""
+
+    MRKDWN = "mrkdwn"
+    PLAIN = "plain"
+
+
+def _plain_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _plain_link(url: object, label: object) -> str:
+    target, text = str(url or ""), _plain_text(label)
+    return f"{text} ({target})" if _SAFE_URL.fullmatch(target) else text
+
+
+def _plain_date(epoch: object) -> str:
+    return f"{dt.datetime.fromtimestamp(float(str(epoch)), tz=dt.UTC):%Y-%m-%d %H:%M} UTC"
+
+
+# The filters that write markup; everything else is the same for both.
+_MARKUP_FILTERS: dict[Markup, dict[str, Callable[..., str]]] = {
+    Markup.MRKDWN: {
+        "mrkdwn": mrkdwn, "strong": strong, "mask_app_id": mask_app_id,
+        "user_mention": user_mention, "channel_link": channel_link, "link": link,
+        "slack_date": slack_date,
+    },
+    Markup.PLAIN: {
+        "mrkdwn": _plain_text, "strong": _plain_text,
+        "mask_app_id": lambda v: mask_secret(str(v or "")),
+        "user_mention": lambda v: f"@{v}", "channel_link": lambda v: f"#{v}",
+        "link": _plain_link, "slack_date": _plain_date,
+    },
+}
+
+
 def make_environment(
-    kb: KnowledgeBase, *, templates_dir: Path = TEMPLATES_DIR
+    kb: KnowledgeBase, *, templates_dir: Path | Sequence[Path] | None = None,
+    markup: Markup = Markup.MRKDWN,
 ) -> jinja2.Environment:
-    """The one jinja2 environment: StrictUndefined, no autoescape, the filters above."""
+    """A jinja2 environment over the templates: StrictUndefined, no autoescape, the filters
+    above (mrkdwn or plain), and the knowledge base's words as globals."""
+    dirs = TEMPLATE_DIRS if templates_dir is None else templates_dir
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=jinja2.FileSystemLoader([dirs] if isinstance(dirs, Path) else list(dirs)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -217,27 +264,86 @@ def make_environment(
         keep_trailing_newline=False,
     )
     env.filters.update(
-        mrkdwn=mrkdwn, mask_app_id=mask_app_id, visible=visible, plural=plural, more=more,
-        user_mention=user_mention, channel_link=channel_link, link=link, slack_date=slack_date,
-        status_icon=status_icon, status_word=status_word, worst_first=worst_first,
+        visible=visible, plural=plural, more=more, status_icon=status_icon,
+        status_word=status_word, worst_first=worst_first, **_MARKUP_FILTERS[markup],
     )
+    strings, steps = kb.strings, kb.steps
+    if markup is Markup.PLAIN:  # authored text is stored as mrkdwn: unescape it once here
+        strings = {key: to_plain(text) for key, text in strings.items()}
+        steps = {name: _plain_step(text) for name, text in steps.items()}
     env.globals.update(
-        strings=kb.strings, steps=kb.steps, check_steps=CHECK_STEPS, fix_kinds=FIX_KINDS,
+        strings=strings, steps=steps, check_steps=CHECK_STEPS,
         list_limits={str(k): v for k, v in LIST_LIMIT.items()}, examples_limit=EXAMPLES_LIMIT,
         describe_tried=lambda tried: describe_tried(tried, kb),
+        describe=lambda finding, audience: describe(env, finding, audience=audience),
     )
     return env
 
 
+def _plain_step(text: StepText) -> StepText:
+    return replace(text, summary=to_plain(text.summary), help=to_plain(text.help),
+                   on_fail={code: to_plain(advice) for code, advice in text.on_fail.items()})
+
+
+def describe(env: jinja2.Environment, finding: Finding, *, audience: Audience | str) -> str:
+    """The finding in words: findings/<code>.j2 rendered over its data for the audience
+    (findings/_unknown.j2 for a code that has no template)."""
+    who = Audience(audience)
+    name = f"{FINDINGS}/{finding.code}.j2"
+    template = env.get_or_select_template([name, f"{FINDINGS}/_unknown.j2"])
+    text = template.render(f=finding, d=finding.data, audience=str(who),
+                           staff=who is Audience.STAFF)
+    return " ".join(text.split())
+
+
+def check_finding_templates(env: jinja2.Environment) -> None:
+    """Every code of checks.steps.STEPS has its template, and every template a code: a
+    KnowledgeFileError naming the file otherwise (also for a template that does not compile)."""
+    dirs = [Path(d) for d in getattr(env.loader, "searchpath", [TEMPLATES_DIR])]
+    folder = dirs[0] / FINDINGS
+    for step in STEPS:
+        for code in sorted(step.codes):
+            try:
+                env.get_template(f"{FINDINGS}/{code}.j2")
+            except jinja2.TemplateNotFound:
+                raise KnowledgeFileError(folder / f"{code}.j2", "", (
+                    f"missing: step {step.name} can report {code}, and this template words "
+                    "it")) from None
+            except jinja2.TemplateSyntaxError as exc:
+                raise KnowledgeFileError(folder / f"{code}.j2", f"line {exc.lineno}",
+                                         exc.message or "not a valid template") from exc
+    codes = STEPS.codes()
+    for listed in env.list_templates(extensions=["j2"]):
+        folder_name, _, file = listed.partition("/")
+        code = file.removesuffix(".j2")
+        if folder_name == FINDINGS and file and not code.startswith("_") and code not in codes:
+            raise KnowledgeFileError(folder / file, "", (
+                f"no check step of checks/steps.py reports {code}: remove the template or "
+                "declare the code"))
+
+
 @dataclass(frozen=True, slots=True)
 class Renderer:
-    """Renders bot/templates/<name>.j2 for one audience."""
+    """Renders bot/templates/<name>.j2, and findings, for one audience."""
 
     env: jinja2.Environment
 
     @classmethod
-    def create(cls, kb: KnowledgeBase, *, templates_dir: Path = TEMPLATES_DIR) -> Renderer:
-        return cls(make_environment(kb, templates_dir=templates_dir))
+    def create(
+        cls, kb: KnowledgeBase, *, templates_dir: Path | Sequence[Path] | None = None,
+        markup: Markup = Markup.MRKDWN,
+    ) -> Renderer:
+        """A renderer whose templates word every registered finding code (else
+        KnowledgeFileError, as for a malformed knowledge/ file)."""
+        env = make_environment(kb, templates_dir=templates_dir, markup=markup)
+        check_finding_templates(env)
+        return cls(env)
+
+    @classmethod
+    def plain(cls, kb: KnowledgeBase, *,
+              templates_dir: Path | Sequence[Path] | None = None) -> Renderer:
+        """The same templates as plain text, for terminals: no escaping, no asterisks."""
+        return cls.create(kb, templates_dir=templates_dir, markup=Markup.PLAIN)
 
     def render(self, template: str, /, *, audience: Audience | str, **data: Any) -> str:
         """The template's text, stripped; jinja2.UndefinedError when data is missing."""
@@ -245,9 +351,19 @@ class Renderer:
         text = self.env.get_template(f"{template}.j2").render(audience=str(who), **data)
         return _tidy(text)
 
+    def finding(self, finding: Finding, *, audience: Audience | str) -> str:
+        """One finding in words, on one line (see `describe`)."""
+        return describe(self.env, finding, audience=audience)
+
+    def step_title(self, name: str) -> str:
+        """The step's title from knowledge/dialog.yml (plain text)."""
+        steps: Mapping[str, StepText] = self.env.globals["steps"]  # type: ignore[assignment]
+        return steps[name].title
+
     def template_names(self) -> list[str]:
+        """The message templates (not partials such as _findings.j2 or findings/*)."""
         return sorted(n.removesuffix(".j2") for n in self.env.list_templates(extensions=["j2"])
-                      if not n.startswith("_"))
+                      if not n.startswith("_") and "/" not in n)
 
 
 def _tidy(text: str) -> str:

@@ -1,7 +1,8 @@
-"""Runs the three checks for one license: fetch through the clients, judge with the pure rules.
+"""Runs the check steps for one license: fetch through the clients, then run the rules of
+checks.steps.STEPS, in order, over what was fetched.
 
 Source failures never escape as exceptions from `diagnose`: they become UNKNOWN results whose
-message says which source failed and what to do, so a down ClassLink reads as "could not verify".
+data says which source failed, so a down ClassLink reads as "could not verify".
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from checks.lookup import (
 )
 from checks.matching import MatchResult
 from checks.matching.normalize import WEBMAIL_DOMAINS
-from checks.models import Application, CheckResult, License, Roster, RosterUser
-from checks.rules import TeacherReport, check_connection, check_emails, check_sanity
+from checks.models import Application, CheckResult, License, Roster, RosterUser, StepResults
+from checks.rules import TeacherReport
 from checks.rules.connection import (
     RosterEvidence,
     app_key,
@@ -44,6 +45,7 @@ from checks.rules.connection import (
     roster_evidence,
     unattached_candidates,
 )
+from checks.steps import STEPS, Facts
 from checks.text import fold_email, looks_like_email, mask_secret
 
 Progress = Callable[[str], None]
@@ -66,7 +68,7 @@ class ClassLinkSource(Protocol):
 @dataclass(frozen=True, slots=True)
 class Diagnosis:
     license: License
-    steps: tuple[CheckResult, CheckResult, CheckResult]
+    steps: StepResults  # by step name (`steps["emails"]`), in the order of checks.steps.STEPS
     applications: tuple[Application, ...] = ()
     roster: Roster | None = field(default=None, repr=False, compare=False)
     # Why ClassLink could not be asked (unreachable, refused, garbage); "" when it answered.
@@ -115,7 +117,7 @@ class Diagnoser:
         self.classlink = classlink
 
     def diagnose(self, license_id: str, *, progress: Progress | None = None) -> Diagnosis:
-        """Run steps 1-3 for a license; raises LicenseNotFound/LicenseSourceError only."""
+        """Run every check step for a license; raises LicenseNotFound/LicenseSourceError only."""
         say = progress or (lambda _msg: None)
         license = self.licenses.get(license_id)
         say("Reading ClassLink's list of connected districts")
@@ -123,9 +125,7 @@ class Diagnoser:
             applications = self.classlink.applications()
         except ClassLinkError as exc:
             reason = describe_classlink_error(exc)
-            return Diagnosis(license, (check_connection(license, None, error=reason),
-                                       check_emails(license, None, error=reason),
-                                       check_sanity(license, None, error=reason)),
+            return Diagnosis(license, STEPS.run(Facts(license, error=reason)),
                              classlink_error=reason)
         others = [o for o in self.licenses.list() if o.id != license.id]
         reads = self._read_attached(license, applications, say)
@@ -134,25 +134,22 @@ class Diagnoser:
             # the names, ask every connection whether it sends the license's teachers.
             sweep = not attached_applications(license, applications) or bool(reads.rosters)
             self._read_candidates(license, applications, others, reads, say, sweep=sweep)
-        step1 = check_connection(license, applications, evidence=reads.evidence, others=others)
         roster = _merge([reads.rosters[app_key(a.oneroster_application_id)] for a in reads.own])
-        cause, reason = ("classlink", reads.error) if reads.error else _no_roster(step1)
         siblings = [o for o in others if any(_attached_to(o, a) for a in reads.own)]
-        users = None if roster is None else roster.users
+        facts = Facts(license, tuple(applications), reads.evidence, tuple(others), roster,
+                      tuple(siblings), reads.error)
         # The rules build indexes over the whole roster, which was just fetched with the cyclic
         # GC paused: left on, it would promote and re-scan those records several times over
         # (about 0.5 s at 100k users). Collection resumes as usual once the rules are done.
         with gc_paused():
-            step2 = check_emails(license, users, error=reason, cause=cause)
-            step3 = check_sanity(license, roster, error=reason, cause=cause, siblings=siblings,
-                                 named=_named_by_rows(step2))
-        return Diagnosis(license, (step1, step2, step3), tuple(applications), roster,
+            steps = STEPS.run(facts)
+        return Diagnosis(license, steps, tuple(applications), roster,
                          classlink_error=reads.error)
 
     def connection(self, license_id: str) -> tuple[License, CheckResult]:
         """Step 1 alone (the attached rosters are read: a name proves nothing)."""
         diagnosis = self.diagnose(license_id)
-        return diagnosis.license, diagnosis.steps[0]
+        return diagnosis.license, diagnosis.steps["connection"]
 
     def lookup(self, email: str, *, license_ids: Sequence[str] | None = None) -> EmailLookup:
         """Licenses holding the address, its roster records, and what the licenses' rows mean.
@@ -292,41 +289,6 @@ class _Reads:
     evidence: dict[str, RosterEvidence] = field(default_factory=dict)
     own: list[Application] = field(default_factory=list)  # the ones that are this district's
     error: str = ""  # the first ClassLink failure, described
-
-
-def _named_by_rows(step2: CheckResult) -> set[str]:
-    """Roster addresses a license row already means (a fix, or an ambiguous candidate): that
-    teacher is on the license, misspelt, not missing from it."""
-    named: set[str] = set()
-    for finding in step2.findings:
-        if finding.code in ("email_fix", "email_ambiguous", "email_duplicate"):
-            suggestion = finding.data.get("suggestion")
-            named.update(fold_email(e) for e in [suggestion, *finding.data.get("candidates", [])]
-                         if isinstance(e, str) and e)
-    return named
-
-
-class NoRoster:
-    """Why steps 2-3 have no roster (the `cause` of roster_unavailable) when ClassLink itself
-    answered: the customer is told the cause, not "try again"."""
-
-    FOREIGN = ("foreign", "the attached ClassLink connection belongs to another district")
-    UNCONFIRMED = ("unconfirmed",
-                   "the attached ClassLink connection could not be confirmed as this district's")
-    DISABLED = ("disabled", "the attached ClassLink app is disabled or the district's ClassLink "
-                "account is not active")
-    NO_CONNECTION = ("no_connection", "no ClassLink connection is attached to this license")
-
-
-def _no_roster(step1: CheckResult) -> tuple[str, str]:
-    codes = {f.code for f in step1.findings}
-    if "application_foreign" in codes:
-        return NoRoster.FOREIGN
-    if "application_unconfirmed" in codes:
-        return NoRoster.UNCONFIRMED
-    if codes & {"application_disabled", "tenant_inactive"}:
-        return NoRoster.DISABLED
-    return NoRoster.NO_CONNECTION
 
 
 def _gather(

@@ -6,9 +6,10 @@ Everything here is a frozen value; nothing here does I/O.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, overload
 
 
 class Role(StrEnum):
@@ -153,17 +154,19 @@ def worst(statuses: list[Status] | tuple[Status, ...]) -> Status:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One observation: a stable machine code, a sentence for humans, and its data."""
+    """One observation: a stable machine code, its status and its data; no sentence.
+
+    The words users read are rendered from the code and the data by the bot's templates
+    (bot/templates/findings/<code>.j2), the same ones for Slack and the terminal."""
 
     code: str
     status: Status
-    message: str
     data: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Public form; data keys starting with "_" are internal (e.g. a full Application ID)."""
         public = {k: v for k, v in self.data.items() if not k.startswith("_")}
-        return {"code": self.code, "status": str(self.status), "message": self.message, **public}
+        return {"code": self.code, "status": str(self.status), **public}
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,3 +191,38 @@ class CheckResult:
         if self.figures:
             out["figures"] = self.figures
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class StepResults(Sequence[CheckResult]):
+    """A diagnosis's results in step order (checks.steps.STEPS), looked up by step name
+    (`results["emails"]`) or, where order is what matters, by position."""
+
+    results: tuple[CheckResult, ...] = ()
+
+    @overload
+    def __getitem__(self, key: int | str) -> CheckResult: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> tuple[CheckResult, ...]: ...
+
+    def __getitem__(self, key: int | str | slice) -> CheckResult | tuple[CheckResult, ...]:
+        if isinstance(key, str):
+            for result in self.results:
+                if result.name == key:
+                    return result
+            raise KeyError(key)
+        return self.results[key]
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __iter__(self) -> Iterator[CheckResult]:
+        return iter(self.results)
+
+    def get(self, name: str) -> CheckResult | None:
+        """The result of the step with this name, or None when it did not run."""
+        return next((r for r in self.results if r.name == name), None)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.results)

@@ -19,7 +19,7 @@ from bot.cli.common import (
     progress_printer,
 )
 from bot.cli.output import EXIT_OK, EXIT_REMOTE, UsageError, console, fail
-from bot.cli.report import print_diagnosis
+from bot.cli.report import diagnosis_json, print_diagnosis
 from checks.diagnose import Diagnosis, license_json
 
 
@@ -49,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
         progress = progress_printer(console(stderr=True))
         diagnoses = [diagnoser.diagnose(i, progress=progress) for i in ids]
     if args.json:
-        payload: Any = diagnoses[0].to_json() if not args.all else {
-            "diagnoses": [d.to_json() for d in diagnoses]}
+        payload: Any = diagnosis_json(diagnoses[0]) if not args.all else {
+            "diagnoses": [diagnosis_json(d) for d in diagnoses]}
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         for diagnosis in diagnoses:

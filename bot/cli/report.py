@@ -1,53 +1,84 @@
-"""Readable terminal rendering (rich) of a diagnosis and an email lookup."""
+"""Readable terminal rendering (rich) of a diagnosis and an email lookup.
+
+Findings are worded by the same templates as in Slack (bot/templates/findings/<code>.j2),
+rendered as plain text for staff (`Renderer.plain`), so the terminal and Slack never disagree;
+step titles come from knowledge/dialog.yml. The matcher's own explanation of a step-2 row (data
+`detail`) is shown dimmed under it.
+"""
 
 from __future__ import annotations
+
+from functools import cache
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot.knowledge import Audience, load_knowledge
+from bot.rendering import Renderer
 from checks.diagnose import Diagnosis, EmailLookup, LicenseRowHint
-from checks.models import CheckResult, Status
+from checks.models import CheckResult, Finding, Status
 from checks.rules import TeacherReport
+from checks.rules.emails import finding_for
 from checks.text import mask_secret
 
 STATUS_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "red",
                 Status.UNKNOWN: "magenta"}
-STEP_TITLES = {1: "The connection is attached", 2: "The emails agree", 3: "The data is sent"}
+LISTED_PASSES = frozenset({"email_exact"})  # one per row: counted, not listed
+
+
+@cache
+def plain_renderer() -> Renderer:
+    """The shipped knowledge base and templates, rendering plain text (loaded once)."""
+    return Renderer.plain(load_knowledge())
+
+
+def finding_text(finding: Finding, renderer: Renderer | None = None) -> str:
+    """The finding in words, as staff read it, in plain text."""
+    return (renderer or plain_renderer()).finding(finding, audience=Audience.STAFF)
+
+
+def diagnosis_json(diagnosis: Diagnosis, renderer: Renderer | None = None) -> dict[str, Any]:
+    """`Diagnosis.to_json()` with each finding's words added as "message" (from its template;
+    codes and data are what programs should read)."""
+    out = diagnosis.to_json()
+    for step, result in zip(out["steps"], diagnosis.steps, strict=True):
+        for shown, finding in zip(step["findings"], result.findings, strict=True):
+            shown["message"] = finding_text(finding, renderer)
+    return out
 
 
 def badge(status: Status) -> str:
     return f"[bold {STATUS_STYLE[status]}]{status.value.upper():7}[/]"
 
 
-def print_diagnosis(console: Console, diagnosis: Diagnosis) -> None:
+def print_diagnosis(console: Console, diagnosis: Diagnosis,
+                    renderer: Renderer | None = None) -> None:
     lic = diagnosis.license
     ids = ", ".join(mask_secret(a) for a in lic.application_ids) or "none"
     console.print(f"[bold]{escape(lic.id)}[/bold]  {escape(lic.name)} — {escape(lic.district)}  "
                   f"(seats {lic.seats}, {len(lic.instructor_emails)} instructors, "
                   f"Application IDs: {escape(ids)})")
     for step in diagnosis.steps:
-        print_step(console, step)
+        print_step(console, step, renderer)
     console.print()
 
 
-def print_step(console: Console, step: CheckResult) -> None:
-    title = STEP_TITLES.get(step.step, step.name)
-    console.print(f"  {badge(step.status)} Step {step.step}: {title}")
+def print_step(console: Console, step: CheckResult, renderer: Renderer | None = None) -> None:
+    words = renderer or plain_renderer()
+    console.print(f"  {badge(step.status)} Step {step.step}: {escape(words.step_title(step.name))}")
     for finding in step.findings:
-        if finding.status is Status.PASS and step.step == 2:
-            continue  # exact emails are counted below, not listed one by one
-        console.print(f"      [{STATUS_STYLE[finding.status]}]•[/] {escape(finding.message)}")
-        examples = finding.data.get("examples")
-        if examples:
-            shown = ", ".join(str(e) for e in examples[:5])
-            more = finding.data.get("count", len(examples)) - min(5, len(examples))
-            tail = f" and {more} more" if more > 0 else ""
-            console.print(f"        [dim]{escape(shown)}{tail}[/]")
-    if step.step == 2:
-        exact = sum(1 for f in step.findings if f.code == "email_exact")
-        if exact:
-            console.print(f"      [green]•[/] {exact} instructor emails match ClassLink exactly.")
+        if finding.status is Status.PASS and finding.code in LISTED_PASSES:
+            continue
+        text = finding_text(finding, words)
+        console.print(f"      [{STATUS_STYLE[finding.status]}]•[/] {escape(text)}")
+        detail = finding.data.get("detail")
+        if detail:
+            console.print(f"        [dim]{escape(str(detail))}[/]")
+    exact = sum(1 for f in step.findings if f.code in LISTED_PASSES)
+    if exact:
+        console.print(f"      [green]•[/] {exact} instructor emails match ClassLink exactly.")
 
 
 def print_lookup(console: Console, lookup: EmailLookup) -> None:
@@ -72,7 +103,10 @@ def print_lookup(console: Console, lookup: EmailLookup) -> None:
         console.print("  ClassLink sends no user with exactly this address")
     for tenant, match in lookup.matches:
         if match.status.value != "exact":
-            console.print(f"  {escape(tenant)}: {escape(match.note or match.status.value)}")
+            finding = finding_for(match)
+            console.print(f"  {escape(tenant)}: {escape(finding_text(finding))}")
+            if match.note:
+                console.print(f"    [dim]{escape(match.note)}[/]")
     for error in lookup.errors:
         console.print(f"  [magenta]could not check[/] {escape(error)}")
 

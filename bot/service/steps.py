@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks import Message, step_message
-from bot.dialog import CHECK_STEPS, Step
+from bot.dialog import Step
 from bot.service.context import Deps
 from bot.service.replies import Replies
 from checks.diagnose import Diagnosis
@@ -28,7 +28,7 @@ class StepView:
                             body=body, teachers=teachers, key=self.deps.action_key)
 
     def result_of(self, diagnosis: Diagnosis, step: Step) -> CheckResult:
-        return diagnosis.steps[CHECK_STEPS.index(step)]
+        return diagnosis.steps[str(step)]
 
 
 def _teachers(diagnosis: Diagnosis) -> tuple[tuple[str, str], ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote
 
 from checks.matching.normalize import WEBMAIL_DOMAINS
@@ -43,15 +44,11 @@ class RosterEvidence:
         moved = self.mailboxes >= MAILBOX_MIN and self.mailboxes >= MAILBOX_SHARE * self.checked
         return self.emails > 0 or bool(self.domains) or moved
 
-    def describe(self) -> str:
-        if self.emails:
-            return f"{self.emails} of the license's {self.checked} instructor emails are in it"
-        if self.domains:
-            return f"it uses the license's email domain {', '.join(self.domains)}"
-        if self.supports:
-            return (f"{self.mailboxes} of the license's {self.checked} mailbox names are in it, "
-                    "on another domain")
-        return f"none of the license's {self.checked} instructor emails or their domains is in it"
+    def to_data(self) -> dict[str, Any]:
+        """The evidence as finding data (the templates word it: "3 of the license's 5
+        instructor emails are in it")."""
+        return {"checked": self.checked, "emails": self.emails, "domains": list(self.domains),
+                "mailboxes": self.mailboxes, "supports": self.supports}
 
 
 def roster_evidence(license: License, users: Iterable[RosterUser]) -> RosterEvidence:
@@ -99,9 +96,8 @@ def check_connection(
     whose roster could be read and for the `unattached_candidates` that were read; `others` are
     the other licenses (a connection attached to another district's license is not offered)."""
     if applications is None:
-        message = f"Could not read ClassLink's list of connected districts: {error}".rstrip(": ")
         return CheckResult.of(STEP, NAME, [Finding("classlink_unreachable", Status.UNKNOWN,
-                                                   message, {"error": error})])
+                                                   {"error": error})])
     evidence = evidence or {}
     by_id = {app_key(app.oneroster_application_id): app for app in applications}
     findings = [
@@ -111,8 +107,7 @@ def check_connection(
                                        evidence.get(app_key(raw)))
     ]
     if not license.application_ids:
-        findings.append(Finding("no_application_id", Status.FAIL,
-                                "No ClassLink Application ID is attached to this license."))
+        findings.append(Finding("no_application_id", Status.FAIL))
     if not any(f.code == "application_ok" for f in findings):
         findings += _unattached_matches(license, applications, evidence, others)
     return CheckResult.of(STEP, NAME, findings)
@@ -172,62 +167,30 @@ def _judge_attached(
 ) -> list[Finding]:
     masked = mask_secret(raw_id)
     if app is None:
-        return [Finding(
-            "application_unknown", Status.FAIL,
-            f"The Application ID ending {masked} is on the license, but ClassLink does not list it "
-            "among the districts that added Pivot Interactives.",
-            {"application_id_masked": masked},
-        )]
-    data = {"application_id_masked": masked, "tenant_name": app.tenant_name,
-            "tenant_id": app.tenant_id}
+        return [Finding("application_unknown", Status.FAIL, {"application_id_masked": masked})]
+    data: dict[str, Any] = {"application_id_masked": masked, "tenant_name": app.tenant_name,
+                            "tenant_id": app.tenant_id}
     blocked = []  # both can hold at once, and each has its own fix
     if not app.enabled:
-        blocked.append(Finding(
-            "application_disabled", Status.FAIL,
-            f"{app.tenant_name} added Pivot Interactives in ClassLink, but the app is disabled "
-            "there, so ClassLink sends no data. The district must enable it in the Roster Server.",
-            data,
-        ))
+        blocked.append(Finding("application_disabled", Status.FAIL, data))
     if not app.active:
-        blocked.append(Finding(
-            "tenant_inactive", Status.FAIL,
-            f"{app.tenant_name}'s ClassLink tenant is {app.tenant_status or 'not active'}, "
-            "so no data flows.",
-            {**data, "tenant_status": app.tenant_status},
-        ))
+        blocked.append(Finding("tenant_inactive", Status.FAIL,
+                               {**data, "tenant_status": app.tenant_status}))
     if blocked:
         return blocked
     if evidence is None:  # its roster could not be read: the connection itself is fine
-        return [_ok(app, data)]
+        return [Finding("application_ok", Status.PASS, data)]
     if belongs_to_license(license, app, evidence):
-        return [_ok(app, {**data, "evidence": evidence.describe() if evidence.testable else ""})]
+        return [Finding("application_ok", Status.PASS, {**data, "evidence": evidence.to_data()})]
     same_name = district_name_score(license.district, app.tenant_name) >= SAME_NAME
+    data = {**data, "license_district": license.district, "evidence": evidence.to_data()}
     if not evidence.testable or same_name:
         # Equal names with a roster that does not bear the license out: a namesake, or this
-        # district sending none of the license's teachers. Not sure either way: say so.
-        why = (f"its roster does not bear the license out ({evidence.describe()})"
-               if evidence.testable else
-               "the license has no instructor emails to confirm it is the same district")
-        return [Finding(
-            "application_unconfirmed", Status.WARN,
-            f"The Application ID ending {masked} belongs to {app.tenant_name}, and {why}: it "
-            "may be another district of the same name, or this district sends none of the "
-            "license's teachers. Check the tenant in ClassLink's Partner Portal.",
-            {**data, "license_district": license.district, "evidence": why},
-        )]
-    return [Finding(
-        "application_foreign", Status.FAIL,
-        f"The Application ID ending {masked} on this license belongs to {app.tenant_name}, "
-        f"not to {license.district}: {evidence.describe()}. It was probably copied from "
-        "another district; attach this district's own ID instead.",
-        {**data, "license_district": license.district, "evidence": evidence.describe()},
-    )]
-
-
-def _ok(app: Application, data: dict[str, str]) -> Finding:
-    return Finding("application_ok", Status.PASS,
-                   f"Connected to {app.tenant_name}: the app is enabled and the tenant is active.",
-                   data)
+        # district sending none of the license's teachers (`same_name`); or nothing on the
+        # license to test a differing name with. Not sure either way: say so.
+        return [Finding("application_unconfirmed", Status.WARN,
+                        {**data, "same_name": same_name})]
+    return [Finding("application_foreign", Status.FAIL, data)]
 
 
 def _unattached_matches(
@@ -256,13 +219,9 @@ def _offer(license: License, app: Application, seen: RosterEvidence, score: floa
     siblings = sorted(o.id for o in others if _attached_to(o, app))
     return Finding(
         "unattached_match", Status.FAIL,
-        f"{app.tenant_name} added Pivot Interactives in ClassLink (Application ID ending "
-        f"{masked}), but that ID is not on this license, and its roster confirms it is this "
-        f"district: {seen.describe()}. Attach it to the license to start rostering.",
         {"tenant_name": app.tenant_name, "tenant_id": app.tenant_id,
          "application_id_masked": masked, "enabled": app.enabled, "score": round(score, 1),
-         "evidence": seen.describe(), "confidence": "confirmed by the roster",
-         "also_on_licenses": siblings,
+         "evidence": seen.to_data(), "also_on_licenses": siblings,
          # full id for a staff one-click attach; to_json() and templates never show "_" keys
          "_application_id": app.oneroster_application_id},
     )

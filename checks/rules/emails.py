@@ -27,16 +27,13 @@ def check_emails(
     cause: str = "classlink",
     matcher: Matcher = match_emails,
 ) -> CheckResult:
-    """One finding per instructor email, in license order. With no roster, `error` says why
-    in a sentence and `cause` names it (see checks.diagnose.NoRoster)."""
+    """One finding per instructor email, in license order. With no roster, `cause` names why
+    (see checks.steps.NoRoster) and `error` is ClassLink's failure, described, when it is one."""
     if users is None:
         return CheckResult.of(STEP, NAME, [Finding(
-            "roster_unavailable", Status.UNKNOWN,
-            f"Could not read the teachers ClassLink sends: {error}".rstrip(": "),
-            {"error": error, "cause": cause})])
+            "roster_unavailable", Status.UNKNOWN, {"error": error, "cause": cause})])
     if not license.instructor_emails:
-        return CheckResult.of(STEP, NAME, [Finding(
-            "no_instructors", Status.WARN, "The license lists no instructor emails yet.")])
+        return CheckResult.of(STEP, NAME, [Finding("no_instructors", Status.WARN)])
     results = matcher(license.instructor_emails, users)
     findings = [finding_for(result) for result in results]
     counts: dict[str, int] = {}
@@ -46,20 +43,28 @@ def check_emails(
 
 
 def finding_for(result: MatchResult) -> Finding:
-    """The step-2 finding for one matcher result."""
+    """The step-2 finding for one matcher result: its code and the data the templates word.
+
+    `detail` keeps the matcher's own explanation (which rule matched, which records) for
+    staff; it is a detail shown under the finding, never the finding's sentence."""
     code, status = _code_and_status(result)
     data: dict[str, Any] = {"license_email": result.license_email}
     if result.suggestion is not None:
         data["suggestion"] = result.suggestion
     if result.kind:
-        data["kind"] = result.kind
+        data["kind"] = str(result.kind)
     if result.teacher is not None:
         data["teacher_name"] = result.teacher.full_name
         data["teacher_sourced_id"] = result.teacher.sourced_id
+        data["teacher_role"] = str(result.teacher.role)
     if result.candidates:
         data["candidates"] = [c.email for c in result.candidates]
+    if result.duplicate_of is not None:
+        data["duplicate_of_row"] = result.duplicate_of + 1
     data["confidence"] = round(result.confidence, 3)
-    return Finding(code, status, result.note or _default_note(code, result), data)
+    if result.note:
+        data["detail"] = result.note
+    return Finding(code, status, data)
 
 
 def _code_and_status(result: MatchResult) -> tuple[str, Status]:
@@ -85,21 +90,3 @@ def _inactive_code(result: MatchResult) -> str:
     if record is not None and record.status != "tobedeleted" and not record.enabled:
         return "email_disabled"
     return "email_deleted"
-
-
-def _default_note(code: str, result: MatchResult) -> str:
-    raw = result.license_email
-    return {
-        "email_exact": f"{raw} matches a teacher ClassLink sends.",
-        "email_fix": f"The license has {raw}; ClassLink sends {result.suggestion}.",
-        "email_ambiguous": f"{raw} is close to several teachers; check which one is meant.",
-        "email_student": f"{raw} belongs to a student in ClassLink, not a teacher.",
-        "email_deleted": (f"{raw} is only on a ClassLink record marked for deletion "
-                          "(tobedeleted); the district must restore that record or send the "
-                          "teacher's current one."),
-        "email_disabled": (f"{raw} is only on a ClassLink account that is disabled; the "
-                           "district must enable the account in ClassLink."),
-        "email_not_found": f"ClassLink sends no teacher with {raw}.",
-        "email_duplicate": f"{raw} names a teacher already listed on the license.",
-        "email_malformed": f"{raw!r} is not a valid email address.",
-    }[code]

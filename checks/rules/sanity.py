@@ -64,9 +64,7 @@ def check_sanity(
     instructors' schools."""
     if roster is None:
         return CheckResult.of(STEP, NAME, [Finding(
-            "roster_unavailable", Status.UNKNOWN,
-            f"Could not read what ClassLink sends: {error}".rstrip(": "),
-            {"error": error, "cause": cause})])
+            "roster_unavailable", Status.UNKNOWN, {"error": error, "cause": cause})])
     on_license = {fold_email(e) for e in license.instructor_emails} | set(named)
     schools: list[str] = []
     if siblings:
@@ -83,17 +81,10 @@ def check_sanity(
     }
     if schools:
         figures["schools"] = schools
-    findings = [Finding(
-        "sanity_figures", Status.PASS,
-        f"ClassLink sends {len(teachers)} teachers, {len(students)} students, "
-        f"{len(index.classes)} classes and {index.enrollment_count} enrollments"
-        + (f" for {', '.join(schools)}." if schools else "."), figures)]
+    findings = [Finding("sanity_figures", Status.PASS, figures)]
     if not teachers:
-        findings.append(Finding(
-            "no_teachers", Status.FAIL,
-            "ClassLink sends no teachers at all, so Pivot has no one to roster classes for. "
-            "The district's sharing settings probably leave teachers out.",
-            {"classes": len(index.classes), "students": len(students)}))
+        findings.append(Finding("no_teachers", Status.FAIL,
+                                {"classes": len(index.classes), "students": len(students)}))
     findings += _seat_findings(len(teachers), len(students), license.seats, license_students)
     # An administrator on the license is an instructor to Pivot: with no class, nothing comes.
     instructors = teachers + [u for u in index.active(Role.ADMINISTRATOR)
@@ -184,25 +175,15 @@ def _seat_findings(teachers: int, students: int, seats: int, taught: int) -> lis
     teachers is a sharing-scope failure; under a quarter of the seats is worth a warning; spare
     seats above that are ordinary (schools buy a margin)."""
     if students == 0:
-        return [Finding("no_students", Status.FAIL,
-                        "ClassLink sends no students, so no student seats can be made. The "
-                        "district's sharing settings probably leave students out.",
-                        {"students": 0, "seats": seats})]
+        return [Finding("no_students", Status.FAIL, {"students": 0, "seats": seats})]
     out = []
     if students < teachers or students < seats * FAR_FEWER_SHARE:
         status = Status.FAIL if students < teachers else Status.WARN
-        out.append(Finding(
-            "few_students", status,
-            f"ClassLink sends only {students} students for {teachers} teachers, so at most "
-            f"{students} of the license's {seats} seats can be filled.",
-            {"students": students, "teachers": teachers, "seats": seats}))
+        out.append(Finding("few_students", status,
+                           {"students": students, "teachers": teachers, "seats": seats}))
     if taught > seats:
-        out.append(Finding(
-            "seats_exceeded", Status.WARN,
-            f"ClassLink sends {taught} students in the classes of this license's teachers; the "
-            f"license has {seats} seats, so once they are rostered the license becomes Limited "
-            "(students cannot open activities). Buy more seats or archive classes that ended.",
-            {"students": taught, "seats": seats, "over": taught - seats}))
+        out.append(Finding("seats_exceeded", Status.WARN,
+                           {"students": taught, "seats": seats, "over": taught - seats}))
     return out
 
 
@@ -212,15 +193,11 @@ def _coverage_findings(index: _RosterIndex, teachers: list[RosterUser]) -> list[
     orphan = [c for c in index.classes if not index.teachers_by_class.get(c.sourced_id)]
     out = []
     if idle:
-        out.append(_listing("teachers_without_classes",
-                            f"{len(idle)} teachers have no class in what ClassLink sends, so "
-                            "Pivot has nothing to roster for them.", _emails(idle)))
+        out.append(_listing("teachers_without_classes", _emails(idle)))
     if empty:
-        out.append(_listing("classes_without_students",
-                            f"{len(empty)} classes have no students.", [c.title for c in empty]))
+        out.append(_listing("classes_without_students", [c.title for c in empty]))
     if orphan:
-        out.append(_listing("classes_without_teacher",
-                            f"{len(orphan)} classes have no teacher.", [c.title for c in orphan]))
+        out.append(_listing("classes_without_teacher", [c.title for c in orphan]))
     return out
 
 
@@ -230,23 +207,16 @@ def _identity_findings(
     unlisted = [t for t in teachers if t.email and fold_email(t.email) not in on_license]
     out = []
     if unlisted:
-        out.append(_listing("teachers_not_on_license",
-                            f"{len(unlisted)} teachers ClassLink sends are not on the license. "
-                            "Pivot does not create teacher accounts automatically: add the ones "
-                            "who should use Pivot.", _emails(unlisted)))
+        out.append(_listing("teachers_not_on_license", _emails(unlisted)))
     no_email = [u for u in index.users if not u.email.strip()]
     if no_email:
         roles = Counter(u.role for u in no_email)
         out.append(Finding("users_without_email", Status.WARN,
-                           f"{len(no_email)} users have no email in ClassLink "
-                           f"({roles[Role.TEACHER]} teachers, {roles[Role.STUDENT]} students).",
                            {"count": len(no_email), "teachers": roles[Role.TEACHER],
                             "students": roles[Role.STUDENT]}))
     shared = _shared_staff_emails(index.users)
     if shared:
-        out.append(_listing("shared_email",
-                            f"{len(shared)} email addresses are used by more than one active "
-                            "user, so Pivot cannot tell those people apart.", shared))
+        out.append(_listing("shared_email", shared))
     return out
 
 
@@ -266,9 +236,8 @@ def _shared_staff_emails(users: Iterable[RosterUser]) -> list[str]:
     )
 
 
-def _listing(code: str, message: str, items: list[str]) -> Finding:
-    return Finding(code, Status.WARN, message,
-                   {"count": len(items), "examples": items[:EXAMPLES]})
+def _listing(code: str, items: list[str]) -> Finding:
+    return Finding(code, Status.WARN, {"count": len(items), "examples": items[:EXAMPLES]})
 
 
 def _emails(users: list[RosterUser]) -> list[str]:

@@ -31,9 +31,9 @@ def test_deleted_and_disabled_are_two_findings_with_what_the_district_must_do() 
     assert [(f.code, f.status) for f in result.findings] == [
         ("email_deleted", Status.FAIL), ("email_disabled", Status.FAIL),
         ("email_deleted", Status.FAIL)]
-    assert "marked for deletion" in deleted.message and "restore" in deleted.message
-    assert "disabled" in disabled.message and "enable the account" in disabled.message
-    assert "marked for deletion" in both.message  # enabling it would not stop the deletion
+    assert "marked for deletion" in deleted.data["detail"]  # the matcher's own explanation
+    assert "enable the account" in disabled.data["detail"]
+    assert "marked for deletion" in both.data["detail"]  # enabling would not stop the deletion
     assert deleted.data["teacher_sourced_id"] == "T1"
     assert result.figures == {"instructors": 3, "email_deleted": 2, "email_disabled": 1}
 
@@ -43,18 +43,16 @@ def test_the_same_persons_active_record_is_still_a_fix() -> None:
     assert finding.code == "email_fix"
     assert finding.data["suggestion"] == MOVED_NEW.email
     assert finding.data["kind"] == "inactive_record"
-    assert "which ClassLink has disabled" in finding.message
+    assert "which ClassLink has disabled" in finding.data["detail"]
 
 
-def test_default_sentences_when_the_matcher_gives_none() -> None:
+def test_findings_are_codes_and_data_without_the_matchers_note() -> None:
     def bare(record: RosterUser) -> MatchResult:
         return MatchResult(record.email, MatchStatus.INACTIVE, teacher=record, confidence=1.0)
 
     deleted, disabled = finding_for(bare(DELETED)), finding_for(bare(DISABLED))
     assert (deleted.code, disabled.code) == ("email_deleted", "email_disabled")
-    assert deleted.message == (
-        "kwhite@district.org is only on a ClassLink record marked for deletion (tobedeleted); "
-        "the district must restore that record or send the teacher's current one.")
-    assert disabled.message == (
-        "padams@district.org is only on a ClassLink account that is disabled; the district "
-        "must enable the account in ClassLink.")
+    assert deleted.data == {"license_email": "kwhite@district.org", "teacher_name": "Karen White",
+                            "teacher_sourced_id": "T1", "teacher_role": "teacher",
+                            "confidence": 1.0}
+    assert "detail" not in disabled.data  # no note from the matcher: nothing to add

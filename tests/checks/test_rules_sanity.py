@@ -31,7 +31,7 @@ def test_113_teachers_5_students_means_at_most_5_seats() -> None:
     result = check_sanity(license_(emails=("t0@district.org",), seats=150), r)
     few = next(f for f in result.findings if f.code == "few_students")
     assert few.status is Status.FAIL  # fewer students than teachers: a sharing problem
-    assert "at most 5 of the license's 150 seats" in few.message
+    assert few.data == {"students": 5, "teachers": 113, "seats": 150}
     assert result.figures["seat_ceiling"] == 5
     unlisted = next(f for f in result.findings if f.code == "teachers_not_on_license")
     assert unlisted.data["count"] == 112
@@ -116,7 +116,6 @@ def test_more_students_than_seats_is_a_seat_overage_warning() -> None:
     result = check_sanity(license_(emails=emails, seats=125), r)  # type: ignore[arg-type]
     over = next(f for f in result.findings if f.code == "seats_exceeded")
     assert over.status is Status.WARN
-    assert "391 students" in over.message and "125 seats" in over.message
     assert over.data == {"students": 391, "seats": 125, "over": 266}
 
 

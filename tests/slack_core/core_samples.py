@@ -35,21 +35,31 @@ OTHER_LICENSE = License(id=OTHER_LICENSE_ID, name="Other District", district="Ot
 
 
 def finding(code: str, status: Status, **data: Any) -> Finding:
-    return Finding(code, status, f"message for {code} {HOSTILE}", data)
+    return Finding(code, status, data)
+
+
+MASKED = "••••WmG0"
+TENANT = {"tenant_name": f"Lincoln {HOSTILE}", "tenant_id": "2001",
+          "application_id_masked": MASKED}
+CONFIRMS = {"checked": 5, "emails": 3, "domains": ["lincoln.k12.us"], "mailboxes": 0,
+            "supports": True}
+DENIES = {"checked": 5, "emails": 0, "domains": [], "mailboxes": 0, "supports": False}
+UNTESTABLE = {"checked": 0, "emails": 0, "domains": [], "mailboxes": 0, "supports": False}
 
 
 def connection_findings() -> list[Finding]:
-    masked = "••••WmG0"
-    tenant = {"tenant_name": f"Lincoln {HOSTILE}", "tenant_id": "2001",
-              "application_id_masked": masked}
     return [
         finding("no_application_id", Status.FAIL),
-        finding("application_ok", Status.PASS, **tenant),
-        finding("application_unknown", Status.FAIL, application_id_masked=masked),
-        finding("application_disabled", Status.FAIL, **tenant),
-        finding("tenant_inactive", Status.FAIL, tenant_status=f"Inactive {HOSTILE}", **tenant),
+        finding("application_ok", Status.PASS, evidence=CONFIRMS, **TENANT),
+        finding("application_unknown", Status.FAIL, application_id_masked=MASKED),
+        finding("application_disabled", Status.FAIL, **TENANT),
+        finding("tenant_inactive", Status.FAIL, tenant_status=f"Inactive {HOSTILE}", **TENANT),
+        finding("application_foreign", Status.FAIL, license_district=f"Lincoln USD {HOSTILE}",
+                evidence=DENIES, **TENANT),
+        finding("application_unconfirmed", Status.WARN, license_district="Lincoln USD",
+                evidence=DENIES, same_name=True, **TENANT),
         finding("unattached_match", Status.FAIL, score=96.5, _application_id=OTHER_FULL_APP_ID,
-                application_id=OTHER_FULL_APP_ID, **tenant),
+                evidence=CONFIRMS, also_on_licenses=[f"L-2002 {HOSTILE}"], **TENANT),
         finding("classlink_unreachable", Status.UNKNOWN, error=RAW_ERROR),
     ]
 
@@ -59,19 +69,21 @@ def email_findings() -> list[Finding]:
         finding("email_exact", Status.PASS, license_email="ada@lincoln.k12.us"),
         finding("email_fix", Status.FAIL, license_email="bob@gmail.com",
                 suggestion="bob.smith@lincoln.k12.us", teacher_name=f"Bob {HOSTILE}",
-                kind="domain", confidence=0.93),
+                kind="domain", confidence=0.93, detail=f"the matcher's note {HOSTILE}"),
         finding("email_ambiguous", Status.WARN, license_email="c@lincoln.k12.us",
                 candidates=["c.one@lincoln.k12.us", STUDENT_EMAIL, "c.two@lincoln.k12.us",
                             "c.three@lincoln.k12.us"]),
-        finding("email_student", Status.FAIL, license_email="kid@lincoln.k12.us"),
-        finding("email_deleted", Status.FAIL, license_email="old@lincoln.k12.us"),
+        finding("email_student", Status.FAIL, license_email="kid@lincoln.k12.us",
+                candidates=[STUDENT_EMAIL], detail=f"belongs to student {STUDENT_NAME}"),
+        finding("email_deleted", Status.FAIL, license_email="old@lincoln.k12.us",
+                teacher_name="Old Record", teacher_sourced_id="T-OLD"),
         finding("email_disabled", Status.FAIL, license_email="off@lincoln.k12.us"),
         finding("email_not_found", Status.FAIL, license_email=f"x{HOSTILE}@y.org"),
         finding("email_duplicate", Status.WARN, license_email="ADA@lincoln.k12.us",
-                suggestion="ada@lincoln.k12.us"),
+                suggestion="ada@lincoln.k12.us", duplicate_of_row=1),
         finding("email_malformed", Status.FAIL, license_email="ada@@lincoln"),
         finding("no_instructors", Status.WARN),
-        finding("roster_unavailable", Status.UNKNOWN, error=RAW_ERROR),
+        finding("roster_unavailable", Status.UNKNOWN, error=RAW_ERROR, cause="classlink"),
     ]
 
 
@@ -83,7 +95,9 @@ def sanity_findings() -> list[Finding]:
     return [
         finding("sanity_figures", Status.PASS, **FIGURES),
         finding("no_students", Status.FAIL, students=0, seats=120),
+        finding("no_teachers", Status.FAIL, classes=7, students=5),
         finding("few_students", Status.FAIL, students=5, teachers=113, seats=120),
+        finding("seats_exceeded", Status.WARN, students=391, seats=125, over=266),
         finding("teachers_without_classes", Status.WARN, count=12,
                 examples=[f"t{i}@lincoln.k12.us" for i in range(10)]),
         finding("classes_without_students", Status.WARN, count=2,
@@ -93,7 +107,7 @@ def sanity_findings() -> list[Finding]:
                 examples=["zed@lincoln.k12.us"]),
         finding("users_without_email", Status.WARN, count=3, teachers=1, students=2),
         finding("shared_email", Status.WARN, count=1, examples=[STUDENT_EMAIL]),
-        finding("roster_unavailable", Status.UNKNOWN, error=RAW_ERROR),
+        finding("roster_unavailable", Status.UNKNOWN, error=RAW_ERROR, cause="classlink"),
         finding("some_future_code", Status.WARN, detail=RAW_ERROR),
     ]
 

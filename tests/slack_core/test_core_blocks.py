@@ -139,7 +139,7 @@ def test_a_single_huge_line_still_fits() -> None:
 def test_step_message_with_seventy_findings_stays_within_limits(
     renderer: Renderer, kb: KnowledgeBase
 ) -> None:
-    findings = [Finding("email_fix", Status.FAIL, "m", {
+    findings = [Finding("email_fix", Status.FAIL, {
         "license_email": f"teacher{i}@old-domain.example.org",
         "suggestion": f"teacher{i}@lincoln.k12.us", "teacher_name": f"Teacher Number {i}"})
         for i in range(70)]

@@ -59,5 +59,5 @@ def test_block_kit_literals_live_only_in_blocks() -> None:
                      *service):
         text = (REPO / relative).read_text()
         assert '"type": "section"' not in text and '"type": "actions"' not in text
-    for template in (REPO / "bot/templates").glob("*.j2"):
+    for template in (REPO / "bot/templates").rglob("*.j2"):
         assert '"type":' not in template.read_text(), template.name
