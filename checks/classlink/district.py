@@ -2,17 +2,17 @@
 
 `roster()` reads users, classes, enrollments and orgs at the same time: against a remote
 ClassLink each request costs a round trip, and reading the four one after another would add
-their waits up. At most `in_flight` requests of one DistrictClient are out at once (memory stays
-flat: a waiting response is ~5 MB of JSON at 10,000 records), and when one read fails the
-others stop before their next page and the first failure (users, classes, enrollments, orgs
-order) is raised.
+their waits up. Their pages share one pool of `in_flight` threads, so at most that many
+requests are out at once and memory stays flat (a waiting response is ~5 MB of JSON at 10,000
+records). When one read fails the others stop before their next page, and the first failure
+(in users, classes, enrollments, orgs order) is raised.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
@@ -44,7 +44,7 @@ class DistrictClient:
         self._requester = requester
         self._page_size = page_size
         self._workers = workers
-        self._slots = threading.BoundedSemaphore(max(1, in_flight))
+        self._in_flight = max(1, in_flight)
 
     @property
     def district(self) -> str:
@@ -89,17 +89,18 @@ class DistrictClient:
 
     def roster(self) -> Roster:
         failed = threading.Event()
+        pages = ThreadPoolExecutor(self._in_flight, thread_name_prefix="roster-page")
 
         def read(path: str, parse: Callable[[Any], Any]) -> list[Any]:
             try:
-                return self._all(path, path, parse, cancelled=failed)
+                return self._all(path, path, parse, executor=pages, cancelled=failed)
             except BaseException:
                 failed.set()
                 raise
 
         reads = (("users", parse_user), ("classes", parse_class),
                  ("enrollments", parse_enrollment), ("orgs", parse_org))
-        with ThreadPoolExecutor(len(reads), thread_name_prefix="roster") as pool:
+        with pages, ThreadPoolExecutor(len(reads), thread_name_prefix="roster") as pool:
             futures = [pool.submit(read, path, parse) for path, parse in reads]
         errors = [f.exception() for f in futures]
         first = next((e for e in errors if e is not None and not isinstance(e, Cancelled)),
@@ -116,7 +117,7 @@ class DistrictClient:
 
     def _all(
         self, path: str, envelope: str, parse: Callable[[Any], T], params: Params | None = None,
-        *, cancelled: threading.Event | None = None,
+        *, executor: Executor | None = None, cancelled: threading.Event | None = None,
     ) -> list[T]:
         return fetch_all(
             self._requester,
@@ -126,6 +127,6 @@ class DistrictClient:
             page_size=self._page_size,
             params=params,
             workers=self._workers,
-            slots=self._slots,
+            executor=executor,
             cancelled=cancelled,
         )

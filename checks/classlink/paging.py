@@ -11,16 +11,18 @@ Without it, pages are read one after another, and what ends the collection is:
 - with neither header, a short (or empty) page, the only evidence there is.
 Links and hrefs in responses are never followed: they point at the district's own host.
 
-`slots` caps the requests in flight across the collections of one district read at once, and
-`cancelled` stops a collection before its next page when a sibling read has failed.
+`executor`, when given, runs every page of the collection (the first included): a district
+reading its collections at once shares one small pool, which caps its requests in flight and
+keeps the decoding in a few threads (each thread that allocates big buffers gets a glibc malloc
+arena of its own, and arenas keep what they once held). `cancelled` stops a collection before
+its next page when a sibling read has failed.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
 from checks.classlink.http import Params, Reply, Requester
@@ -47,16 +49,17 @@ def fetch_all(
     params: Params | None = None,
     workers: int = 4,
     on_body: Callable[[dict[str, Any]], None] | None = None,
-    slots: AbstractContextManager[Any] | None = None,
+    executor: Executor | None = None,
     cancelled: threading.Event | None = None,
 ) -> list[T]:
     """Every record of the collection at `path`, parsed, in the order ClassLink sends them.
 
-    `on_body` sees each page's whole body (e.g. to log a top-level status).
+    `on_body` sees each page's whole body (e.g. to log a top-level status). Without `executor`
+    the first page is read here and the rest by a pool of `workers` threads of its own.
     """
-    pager = _Pager(requester, path, envelope, parse, dict(params or {}), on_body, slots,
+    pager = _Pager(requester, path, envelope, parse, dict(params or {}), on_body, executor,
                    cancelled)
-    first = pager.page(0, page_size)
+    first = pager.first(page_size)
     total = first.total
     if total is None:
         return pager.sequential(first, page_size)
@@ -80,7 +83,7 @@ class _Pager(Generic[T]):
         parse: Callable[[Any], T],
         params: dict[str, str | int],
         on_body: Callable[[dict[str, Any]], None] | None,
-        slots: AbstractContextManager[Any] | None,
+        executor: Executor | None,
         cancelled: threading.Event | None,
     ) -> None:
         self._requester = requester
@@ -89,14 +92,27 @@ class _Pager(Generic[T]):
         self._parse = parse
         self._params = params
         self._on_body = on_body
-        self._slots = slots if slots is not None else nullcontext()
+        self._executor = executor
         self._cancelled = cancelled
 
+    def first(self, limit: int) -> Reply[list[T]]:
+        return self.page(0, limit) if self._executor is None else self.later(0, limit)
+
+    def later(self, offset: int, limit: int) -> Reply[list[T]]:
+        """A page read on the shared executor (or here, without one)."""
+        if self._executor is None:
+            return self.page(offset, limit)
+        self._check()
+        return self._executor.submit(self.page, offset, limit).result()
+
     def page(self, offset: int, limit: int) -> Reply[list[T]]:
+        self._check()
+        with gc_paused():
+            return self._read(offset, limit)
+
+    def _check(self) -> None:
         if self._cancelled is not None and self._cancelled.is_set():
             raise Cancelled(self._path)
-        with self._slots, gc_paused():
-            return self._read(offset, limit)
 
     def _read(self, offset: int, limit: int) -> Reply[list[T]]:
         def records(body: dict[str, Any]) -> list[T]:
@@ -123,7 +139,7 @@ class _Pager(Generic[T]):
         linked = first.has_next  # does this server mark the pages that have a successor?
         while self._more(page, limit, linked):
             offset = len(records)
-            previous, page = page, self.page(offset, limit)
+            previous, page = page, self.later(offset, limit)
             linked = linked or page.has_next
             if page.body and previous.body and page.body[0] == previous.body[0]:
                 # A server ignoring `offset` would otherwise be read forever.
@@ -143,14 +159,25 @@ class _Pager(Generic[T]):
     def concurrent(self, offsets: range, limit: int, workers: int) -> list[T]:
         if not offsets:
             return []
+        if self._executor is not None:
+            return self._on(self._executor, offsets, limit)
         pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(offsets))))
-        futures: list[Future[Reply[list[T]]]] = []
         try:
-            futures = [pool.submit(self.page, offset, limit) for offset in offsets]
+            return self._on(pool, offsets, limit)
+        finally:
+            pool.shutdown(wait=True)
+
+    def _on(self, executor: Executor, offsets: range, limit: int) -> list[T]:
+        self._check()
+        futures: list[Future[Reply[list[T]]]] = [
+            executor.submit(self.page, offset, limit) for offset in offsets
+        ]
+        try:
             return [record for future in futures for record in future.result().body]
         finally:
-            # On the first failure, drop the pages not yet started.
-            pool.shutdown(wait=True, cancel_futures=True)
+            # On the first failure, drop the pages not yet started (a shared pool goes on).
+            for future in futures:
+                future.cancel()
 
     def bad(self, detail: str) -> ClassLinkBadResponse:
         return ClassLinkBadResponse(
