@@ -122,6 +122,9 @@ def serve_replica(args: argparse.Namespace) -> dict[str, Any]:
                 "ROSTERBOT_DATA_DIR": str(tmp), "DATABASE_URL": args.database_url,
                 "SLACK_BOT_TOKEN": args.bot_token, "SLACK_SIGNING_SECRET": args.signing_secret,
                 "SLACK_API_URL": args.slack_url, "ROSTERBOT_SUPPORT_CHANNEL": args.support_channel,
+                # every simulated user's escalation gets a summary of its own (the audit counts
+                # one per dialog); the cooling-off window would fold those of one license
+                "ROSTERBOT_ESCALATION_WINDOW": "0",
             })
             built = create_app(settings, diagnoser=Diagnoser(licenses=licenses,
                                                              classlink=classlink), store=store)

@@ -33,6 +33,8 @@ class Settings:
     slack_api_url: str | None = None
     support_channel: str | None = None
     dialog_ttl_seconds: int = 86_400
+    # one escalation per license (or channel) in this many seconds; 0 turns the window off
+    escalation_window_seconds: int = 1800
 
     @classmethod
     def from_mapping(cls, environ: Mapping[str, str]) -> Settings:
@@ -53,6 +55,8 @@ class Settings:
             slack_api_url=_optional_url(values, "SLACK_API_URL"),
             support_channel=_optional(values, "ROSTERBOT_SUPPORT_CHANNEL"),
             dialog_ttl_seconds=int(_positive_float(values, "ROSTERBOT_DIALOG_TTL", 86_400)),
+            escalation_window_seconds=int(
+                _non_negative_float(values, "ROSTERBOT_ESCALATION_WINDOW", 1800)),
         )
 
     def require_classlink(self) -> tuple[str, str]:
@@ -114,6 +118,19 @@ def _positive_float(values: Mapping[str, str], name: str, default: float) -> flo
         raise ConfigError(name, f"must be a number, got {raw!r}") from None
     if number <= 0:
         raise ConfigError(name, f"must be positive, got {raw!r}")
+    return number
+
+
+def _non_negative_float(values: Mapping[str, str], name: str, default: float) -> float:
+    raw = _optional(values, name)
+    if raw is None:
+        return default
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ConfigError(name, f"must be a number, got {raw!r}") from None
+    if not number >= 0:  # also refuses nan
+        raise ConfigError(name, f"must be 0 or more, got {raw!r}")
     return number
 
 

@@ -107,7 +107,42 @@ def _m001_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_m001_initial,)
+def _m002_escalation_workflow(conn: Connection) -> None:
+    """Escalations are open, claimed or resolved, and by whom; each has a scope (its license, or
+    its channel) so one escalation per scope stands within a cooling-off window; the words people
+    type to the bot in a dialog's thread are kept for the support summary."""
+    for column in (
+        sa.Column("scope", sa.Text),
+        sa.Column("claimed_by", sa.Text),
+        sa.Column("claimed_at", UTCDateTime),
+        sa.Column("resolved_by", sa.Text),
+    ):
+        ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
+        conn.execute(sa.text(f"ALTER TABLE escalations ADD COLUMN {ddl}"))
+    # "posted" was an open escalation whose summary was out; "closed" is now "resolved"
+    conn.execute(sa.text("UPDATE escalations SET status = 'open' WHERE status = 'posted'"))
+    conn.execute(sa.text("UPDATE escalations SET status = 'resolved' WHERE status = 'closed'"))
+    md = sa.MetaData()
+    row_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    escalations = sa.Table("escalations", md, sa.Column("scope", sa.Text),
+                           sa.Column("created_at", UTCDateTime))
+    sa.Index("ix_escalations_scope_created", escalations.c.scope,
+             escalations.c.created_at).create(conn)
+    sa.Table(
+        "thread_words", md,
+        sa.Column("id", row_id, primary_key=True, autoincrement=True),
+        sa.Column("channel_id", sa.Text, nullable=False),
+        sa.Column("thread_ts", sa.Text, nullable=False),
+        sa.Column("user_id", sa.Text, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("at", UTCDateTime, nullable=False),
+        sa.Column("escalation_key", sa.Text),
+        sa.Index("ix_thread_words_thread", "channel_id", "thread_ts", "id"),
+        sa.Index("ix_thread_words_at", "at"),
+    ).create(conn)  # fmt: skip
+
+
+MIGRATIONS: tuple[Migration, ...] = (_m001_initial, _m002_escalation_workflow)
 
 
 def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

@@ -36,9 +36,20 @@ class ChannelLink:
 
 
 class EscalationStatus(StrEnum):
-    OPEN = "open"  # created, not yet posted to the support channel
-    POSTED = "posted"  # posted; message_ts says where
-    CLOSED = "closed"
+    """Where support is with an escalation. Whether its summary is posted yet is `message_ts`."""
+
+    OPEN = "open"  # nobody has claimed it
+    CLAIMED = "claimed"  # a staff member is on it (claimed_by)
+    RESOLVED = "resolved"  # done (resolved_by, closed_at); a new request makes a new one
+
+
+class EscalationOutcome(StrEnum):
+    """What asking for support did (Store.open_escalation)."""
+
+    CREATED = "created"  # a new escalation: post its summary
+    SAME = "same"  # this dialog or thread is already escalated
+    JOINED = "joined"  # another escalation of the same license (or channel) is in its window
+    REOPENED = "reopened"  # this dialog's escalation was resolved; it is open again
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +63,23 @@ class Escalation:
     message_ts: str | None
     created_at: dt.datetime
     posted_at: dt.datetime | None = None
-    closed_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None  # when it was resolved
+    scope: str | None = None  # "license:<id>" or "channel:<id>": one escalation per window
+    claimed_by: str | None = None
+    claimed_at: dt.datetime | None = None
+    resolved_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadWords:
+    """Something a person typed to the bot in a dialog's thread, kept for an escalation."""
+
+    id: int
+    channel_id: str
+    thread_ts: str
+    user_id: str
+    text: str  # sanitised (bot.store.sanitise.clean_text); escape it for mrkdwn when shown
+    at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -57,6 +57,22 @@ escalations = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("posted_at", UTCDateTime),
     sa.Column("closed_at", UTCDateTime),
+    sa.Column("scope", sa.Text),
+    sa.Column("claimed_by", sa.Text),
+    sa.Column("claimed_at", UTCDateTime),
+    sa.Column("resolved_by", sa.Text),
+)
+
+thread_words = sa.Table(
+    "thread_words",
+    metadata,
+    sa.Column("id", RowId, primary_key=True, autoincrement=True),
+    sa.Column("channel_id", sa.Text, nullable=False),
+    sa.Column("thread_ts", sa.Text, nullable=False),
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("escalation_key", sa.Text),  # set once forwarded to that escalation
 )
 
 claims = sa.Table(

@@ -19,7 +19,7 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Engine
 
 from bot.store import audit as audit_log
-from bot.store import claims, diagnoses, dialogs, escalations, links, migrations
+from bot.store import claims, diagnoses, dialogs, escalations, links, migrations, words
 from bot.store.engine import READ_ONLY, create_store_engine, normalise_url, translate_error
 from bot.store.errors import StoreError
 from bot.store.records import (
@@ -27,7 +27,10 @@ from bot.store.records import (
     ChannelLink,
     DiagnosisRecord,
     Escalation,
+    EscalationOutcome,
+    EscalationStatus,
     StoredDialog,
+    ThreadWords,
     UpgradeResult,
 )
 
@@ -176,32 +179,94 @@ class Store:
         summary: dict[str, Any],
     ) -> tuple[Escalation, bool]:
         """The escalation for `key` and whether this call created it (one caller in all does)."""
-        with self._write() as conn:
-            return escalations.create(
-                conn,
-                key,
-                dialog_id=dialog_id,
-                channel_id=channel_id,
-                license_id=license_id,
-                summary=summary,
-                now=self._clock(),
-            )
+        escalation, outcome = self.open_escalation(
+            key, scope=None, window_seconds=0, dialog_id=dialog_id, channel_id=channel_id,
+            license_id=license_id, summary=summary)
+        return escalation, outcome is EscalationOutcome.CREATED
 
-    def mark_escalation_posted(self, key: str, *, message_ts: str) -> Escalation:
+    def open_escalation(
+        self,
+        key: str,
+        *,
+        scope: str | None,
+        window_seconds: float,
+        dialog_id: str | None,
+        channel_id: str,
+        license_id: str | None,
+        summary: dict[str, Any],
+    ) -> tuple[Escalation, EscalationOutcome]:
+        """The escalation a request for support (dialog or thread `key`) belongs to: its own
+        (reopened if it was resolved), else an unresolved one of the same `scope` created in
+        the last `window_seconds` (0: none), else a new one. See escalations.open_or_join."""
+        now = self._clock()
+        since = now - dt.timedelta(seconds=window_seconds) if window_seconds > 0 else None
         with self._write() as conn:
-            return escalations.mark_posted(conn, key, message_ts=message_ts, now=self._clock())
+            return escalations.open_or_join(
+                conn, key, scope=scope, since=since, dialog_id=dialog_id, channel_id=channel_id,
+                license_id=license_id, summary=summary, now=now)
+
+    def mark_escalation_posted(
+        self, key: str, *, message_ts: str, summary: dict[str, Any] | None = None
+    ) -> Escalation:
+        with self._write() as conn:
+            return escalations.mark_posted(conn, key, message_ts=message_ts, now=self._clock(),
+                                           summary=summary)
+
+    def discard_unposted_escalation(self, key: str) -> bool:
+        """Forget an escalation whose summary never went out, so asking again can retry."""
+        with self._write() as conn:
+            return escalations.discard_unposted(conn, key)
 
     def escalation(self, key: str) -> Escalation | None:
         with self._read() as conn:
             return escalations.get(conn, key)
 
     def open_escalations(self, limit: int = 20) -> list[Escalation]:
+        """Unresolved (open or claimed) escalations, newest first."""
+        return self.escalations_with_status(
+            (EscalationStatus.OPEN, EscalationStatus.CLAIMED), limit)
+
+    def escalations_with_status(
+        self, statuses: Sequence[EscalationStatus], limit: int = 20
+    ) -> list[Escalation]:
+        """Newest first; resolved ones by when they were resolved."""
         with self._read() as conn:
-            return escalations.open_ones(conn, limit)
+            return escalations.with_status(conn, statuses, limit)
+
+    def claim_escalation(self, key: str, *, by: str) -> bool:
+        """Open -> claimed; False when unknown, claimed already or resolved."""
+        with self._write() as conn:
+            return escalations.claim(conn, key, by=by, now=self._clock())
+
+    def resolve_escalation(self, key: str, *, by: str = "") -> bool:
+        """Open or claimed -> resolved; False when unknown or resolved already."""
+        with self._write() as conn:
+            return escalations.resolve(conn, key, by=by, now=self._clock())
 
     def close_escalation(self, key: str) -> bool:
+        return self.resolve_escalation(key)
+
+    # -- words typed in dialog threads ---------------------------------------------------
+
+    def record_thread_words(
+        self, channel_id: str, thread_ts: str, *, user_id: str, text: str
+    ) -> ThreadWords | None:
+        """Keep what someone typed in a dialog's thread (sanitised); None when nothing is left."""
         with self._write() as conn:
-            return escalations.close(conn, key, now=self._clock())
+            return words.record(conn, channel_id, thread_ts, user_id=user_id, text=text,
+                                now=self._clock())
+
+    def unforwarded_thread_words(self, channel_id: str, thread_ts: str) -> list[ThreadWords]:
+        """The thread's newest words no escalation has quoted yet, oldest first."""
+        with self._read() as conn:
+            return words.unforwarded(conn, channel_id, thread_ts)
+
+    def forward_thread_words(
+        self, channel_id: str, thread_ts: str, *, key: str, through_id: int | None = None
+    ) -> list[ThreadWords]:
+        """Give the thread's unquoted words to escalation `key`; each goes to one caller."""
+        with self._write() as conn:
+            return words.forward(conn, channel_id, thread_ts, key=key, through_id=through_id)
 
     # -- idempotency ---------------------------------------------------------------------
 

@@ -92,12 +92,12 @@ def test_escalation_is_created_once_and_posted(store: Store) -> None:
     assert (created, created_again) == (True, False)
     assert again == first and again.summary == {"n": 1} and again.status is EscalationStatus.OPEN
     posted = store.mark_escalation_posted("esc:d1", message_ts="1700000001.000200")
-    assert (posted.status, posted.message_ts) == (EscalationStatus.POSTED, "1700000001.000200")
+    assert (posted.status, posted.message_ts) == (EscalationStatus.OPEN, "1700000001.000200")
     assert [e.key for e in store.open_escalations(10)] == ["esc:d1"]
     assert store.close_escalation("esc:d1") is True
     assert store.close_escalation("esc:d1") is False
     assert store.open_escalations(10) == []
-    assert store.escalation("esc:d1").status is EscalationStatus.CLOSED  # type: ignore[union-attr]
+    assert store.escalation("esc:d1").status is EscalationStatus.RESOLVED  # type: ignore[union-attr]
 
 
 def test_escalation_race_on_two_replicas_creates_one(open_replica: StoreFactory) -> None:
