@@ -211,6 +211,51 @@ def block_action(
     return _interactive(payload, secret=secret, timestamp=timestamp)
 
 
+def block_suggestion(
+    action_id: str,
+    value: str,
+    *,
+    block_id: str,
+    user_id: str = DEFAULT_USER_ID,
+    user_team_id: str = DEFAULT_TEAM_ID,
+    team_id: str | None = None,
+    enterprise_id: str | None = None,
+    channel_id: str = DEFAULT_CHANNEL_ID,
+    message_ts: str = DEFAULT_MESSAGE_TS,
+    thread_ts: str | None = None,
+    bot_user_id: str = DEFAULT_BOT_USER_ID,
+    api_app_id: str = DEFAULT_APP_ID,
+    secret: str = DEFAULT_SIGNING_SECRET,
+    timestamp: int | None = None,
+) -> SlackRequest:
+    """What Slack sends as someone types `value` into an external_select in a message: the
+    app answers in the HTTP response with the options to show (`{"options": [...]}`)."""
+    container: JsonObject = {"type": "message", "message_ts": message_ts,
+                             "channel_id": channel_id, "is_ephemeral": False}
+    if thread_ts:
+        container["thread_ts"] = thread_ts
+    message: JsonObject = {"type": "message", "user": bot_user_id, "ts": message_ts,
+                           "text": "", "blocks": []}
+    if thread_ts:
+        message["thread_ts"] = thread_ts
+    payload: JsonObject = {
+        "type": "block_suggestion",
+        "user": _actor(user_id, user_team_id),
+        "container": container,
+        "api_app_id": api_app_id,
+        "token": "verification-token-unused",
+        "action_id": action_id,
+        "block_id": block_id,
+        "value": value,
+        "team": _team(team_id or user_team_id, enterprise_id),
+        "enterprise": {"id": enterprise_id, "name": enterprise_id} if enterprise_id else None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel_id, "name": channel_id.lower()},
+        "message": message,
+    }
+    return _interactive(payload, secret=secret, timestamp=timestamp)
+
+
 def view_block_action(
     action_id: str,
     value: str | None,

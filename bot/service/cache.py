@@ -33,6 +33,13 @@ class DiagnosisCache:
             self._entries[license_id] = (now + self._ttl, diagnosis)
         return diagnosis
 
+    def peek(self, license_id: str) -> Diagnosis | None:
+        """The last diagnosis kept for the license, however old, without asking ClassLink: for
+        answers that must come at once (a picker's type-ahead) and may be a little stale."""
+        with self._lock:
+            entry = self._entries.get(license_id)
+        return entry[1] if entry else None
+
     def forget(self, license_id: str) -> None:
         with self._lock:
             self._entries.pop(license_id, None)
