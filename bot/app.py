@@ -90,6 +90,7 @@ def build_service(
         channels=ChannelPrivacy(client), cache=DiagnosisCache(),
         action_key=action_key(settings), support_channel=settings.support_channel,
         dialog_ttl_seconds=settings.dialog_ttl_seconds,
+        escalation_window_seconds=settings.escalation_window_seconds,
     ))
 
 

@@ -124,6 +124,9 @@ class Action(StrEnum):
     FAQ_YES = "faq_yes"
     FAQ_NO = "faq_no"
     START_TROUBLESHOOTING = "start_troubleshooting"
+    # on an escalation's summary in the support channel (staff only; the arg is its key)
+    CLAIM_ESCALATION = "claim_escalation"
+    RESOLVE_ESCALATION = "resolve_escalation"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -43,4 +43,5 @@ class Deps:
     action_key: bytes  # signs button values so a tampered value is refused
     support_channel: str | None = None
     dialog_ttl_seconds: int = 86_400
+    escalation_window_seconds: int = 1800  # one escalation per license in it; 0: off
     clock: Callable[[], float] = time.time
