@@ -18,7 +18,7 @@ from types import MappingProxyType
 from rapidfuzz import fuzz
 
 from bot.yaml_nodes import KnowledgeFileError, Node, read_yaml
-from checks.steps import STEPS, CheckStep
+from checks.steps import STEPS, CheckStep, NoRoster
 
 # The check steps, their numbers and the finding codes each may report come from the registry
 # (checks.steps.STEPS): dialog.yml must give every registered step its texts, and advice
@@ -67,7 +67,11 @@ class StepText:
     articles: tuple[str, ...]
     on_fail: Mapping[str, str]
 
-    def advice(self, code: str) -> str | None:
+    def advice(self, code: str, cause: object = None) -> str | None:
+        """What to do about a finding; `code.cause` (e.g. roster_unavailable.no_connection)
+        is preferred, since what helps depends on why a step could not run."""
+        if cause:
+            return self.on_fail.get(f"{code}.{cause}") or self.on_fail.get(code)
         return self.on_fail.get(code)
 
 
@@ -349,8 +353,10 @@ def _step_text(step: CheckStep, node: Node, article_ids: set[str]) -> StepText:
             raise ref_node.error(f"unknown article {ref!r}")
         articles.append(ref)
     advice = texts["on_fail"]
+    by_cause = _advice_by_cause(step, advice)
     if isinstance(advice.value, dict):
-        stray = sorted(str(k) for k in advice.value if str(k) not in step.codes)
+        stray = sorted(str(k) for k in advice.value
+                       if str(k) not in step.codes and str(k) not in by_cause)
         if stray:
             raise advice.error(f"unknown key(s): {', '.join(stray)} (step {step.name} never "
                                f"reports {'it' if len(stray) == 1 else 'them'})")
@@ -358,7 +364,7 @@ def _step_text(step: CheckStep, node: Node, article_ids: set[str]) -> StepText:
         if silent:
             raise advice.error(f"missing key(s): {', '.join(silent)} (step {step.name} can "
                                f"report {'it' if len(silent) == 1 else 'them'}: say what to do)")
-    on_fail = advice.mapping(required=step.needs_advice(), optional=step.passing)
+    on_fail = advice.mapping(required=step.needs_advice(), optional=step.passing | by_cause)
     return StepText(
         name=step.name,
         number=step.number,
@@ -368,6 +374,19 @@ def _step_text(step: CheckStep, node: Node, article_ids: set[str]) -> StepText:
         articles=tuple(articles),
         on_fail=MappingProxyType({code: _prose(text) for code, text in on_fail.items()}),
     )
+
+
+def _advice_by_cause(step: CheckStep, advice: Node) -> frozenset[str]:
+    """The `code.cause` keys of on_fail, each naming a code of the step and a known cause."""
+    keys = [str(k) for k in advice.value if "." in str(k)] if isinstance(advice.value, dict) \
+        else []
+    for key in keys:
+        code, _, cause = key.partition(".")
+        if code not in step.codes or cause not in NoRoster.ALL:
+            causes = ", ".join(sorted(NoRoster.ALL))
+            raise advice.error(f"unknown key {key!r} (a code.cause key needs a code step "
+                               f"{step.name} reports and one of: {causes})")
+    return frozenset(keys)
 
 
 def _load_triggers(node: Node) -> Triggers:

@@ -45,7 +45,7 @@ from checks.rules.connection import (
     roster_evidence,
     unattached_candidates,
 )
-from checks.steps import STEPS, Facts
+from checks.steps import STEPS, Facts, NoRoster
 from checks.text import fold_email, looks_like_email, mask_secret
 
 Progress = Callable[[str], None]
@@ -89,6 +89,16 @@ def license_json(license: License) -> dict[str, Any]:
     }
 
 
+def classlink_cause(exc: ClassLinkError) -> str:
+    """What kind of failure it was, for the advice (checks.steps.NoRoster): only a transient
+    one is worth "try again"."""
+    if isinstance(exc, ClassLinkAuthError):
+        return NoRoster.PARTNER_KEY if not exc.district else NoRoster.CLASSLINK_REFUSED
+    if isinstance(exc, ClassLinkNotFound):
+        return NoRoster.CLASSLINK_REFUSED
+    return NoRoster.CLASSLINK
+
+
 def describe_classlink_error(exc: ClassLinkError) -> str:
     """A sentence for users; the raw error stays in the logs."""
     if isinstance(exc, ClassLinkAuthError) and not exc.district:
@@ -125,8 +135,8 @@ class Diagnoser:
             applications = self.classlink.applications()
         except ClassLinkError as exc:
             reason = describe_classlink_error(exc)
-            return Diagnosis(license, STEPS.run(Facts(license, error=reason)),
-                             classlink_error=reason)
+            facts = Facts(license, error=reason, error_cause=classlink_cause(exc))
+            return Diagnosis(license, STEPS.run(facts), classlink_error=reason)
         others = [o for o in self.licenses.list() if o.id != license.id]
         reads = self._read_attached(license, applications, say)
         if not reads.own:
@@ -137,7 +147,7 @@ class Diagnoser:
         roster = _merge([reads.rosters[app_key(a.oneroster_application_id)] for a in reads.own])
         siblings = [o for o in others if any(_attached_to(o, a) for a in reads.own)]
         facts = Facts(license, tuple(applications), reads.evidence, tuple(others), roster,
-                      tuple(siblings), reads.error)
+                      tuple(siblings), reads.error, reads.error_cause)
         # The rules build indexes over the whole roster, which was just fetched with the cyclic
         # GC paused: left on, it would promote and re-scan those records several times over
         # (about 0.5 s at 100k users). Collection resumes as usual once the rules are done.
@@ -221,7 +231,9 @@ class Diagnoser:
             try:
                 roster = self._district_roster(app)
             except ClassLinkError as exc:
-                reads.error = reads.error or describe_classlink_error(exc)
+                if not reads.error:
+                    reads.error, reads.error_cause = (describe_classlink_error(exc),
+                                                      classlink_cause(exc))
                 continue
             key = app_key(app.oneroster_application_id)
             reads.rosters[key] = roster
@@ -289,6 +301,7 @@ class _Reads:
     evidence: dict[str, RosterEvidence] = field(default_factory=dict)
     own: list[Application] = field(default_factory=list)  # the ones that are this district's
     error: str = ""  # the first ClassLink failure, described
+    error_cause: str = ""  # and its kind (checks.steps.NoRoster)
 
 
 def _gather(

@@ -41,6 +41,7 @@ class Facts:
     roster: Roster | None = None  # this district's roster, when one of its connections was read
     siblings: tuple[License, ...] = ()  # other licenses on the same connection (other schools)
     error: str = ""  # ClassLink's failure, described, when it could not be asked or read
+    error_cause: str = ""  # its kind: a NoRoster ClassLink cause
 
 
 Rule = Callable[[Facts, Mapping[str, CheckResult]], CheckResult]
@@ -149,16 +150,21 @@ class NoRoster:
     """The `cause` of roster_unavailable when ClassLink itself answered, read from step 1: the
     customer is told the cause (templates word it), not "try again"."""
 
-    CLASSLINK = "classlink"  # ClassLink could not be asked or read: `error` says how
+    CLASSLINK = "classlink"  # ClassLink failed in a passing way (down, slow, rate limits)
+    CLASSLINK_REFUSED = "classlink_refused"  # the district's ClassLink refused its data
+    PARTNER_KEY = "partner_key"  # ClassLink refused our partner key: our configuration
     FOREIGN = "foreign"  # the attached connection belongs to another district
     UNCONFIRMED = "unconfirmed"  # it could not be confirmed as this district's
     DISABLED = "disabled"  # the app is disabled or the tenant not active
     NO_CONNECTION = "no_connection"  # no connection is attached
 
+    ALL = frozenset({CLASSLINK, CLASSLINK_REFUSED, PARTNER_KEY, FOREIGN, UNCONFIRMED, DISABLED,
+                     NO_CONNECTION})
+
 
 def roster_cause(facts: Facts, earlier: Mapping[str, CheckResult]) -> str:
     if facts.error:
-        return NoRoster.CLASSLINK
+        return facts.error_cause or NoRoster.CLASSLINK
     connection = earlier.get("connection")
     codes = {f.code for f in connection.findings} if connection is not None else set()
     if "application_foreign" in codes:
@@ -188,7 +194,8 @@ def named_by_rows(emails: CheckResult | None) -> set[str]:
 
 def _connection(facts: Facts, _earlier: Mapping[str, CheckResult]) -> CheckResult:
     return check_connection(facts.license, facts.applications, evidence=facts.evidence,
-                            others=facts.others, error=facts.error)
+                            others=facts.others, error=facts.error,
+                            cause=facts.error_cause or NoRoster.CLASSLINK)
 
 
 def _emails(facts: Facts, earlier: Mapping[str, CheckResult]) -> CheckResult:

@@ -35,7 +35,13 @@ class Lookups:
     def teacher_text(self, license_id: str, email: str, *, audience: str) -> str:
         diagnosis = self.deps.cache.get(self.deps.diagnoser, license_id)
         report = teacher_report(diagnosis.roster, email) if diagnosis.roster else None
-        return self.replies.text("teacher_report", audience, email=email, report=report)
+        # No roster: say why (no connection, a foreign one, ClassLink down...), never "the
+        # teacher probably has no class shared".
+        unavailable = None if diagnosis.roster else next(
+            (f for step in diagnosis.steps for f in step.findings
+             if f.code == "roster_unavailable"), None)
+        return self.replies.text("teacher_report", audience, email=email, report=report,
+                                 unavailable=unavailable)
 
     def email_in_thread(self, state: DialogState, email: str, audience: str) -> None:
         text = self.email_text(email, audience=audience, license_id=state.license_id)

@@ -89,6 +89,7 @@ def check_connection(
     evidence: Mapping[str, RosterEvidence] | None = None,
     others: Sequence[License] = (),
     error: str = "",
+    cause: str = "classlink",
 ) -> CheckResult:
     """Judge each attached Application ID, then any unattached connection of this district.
 
@@ -97,7 +98,7 @@ def check_connection(
     the other licenses (a connection attached to another district's license is not offered)."""
     if applications is None:
         return CheckResult.of(STEP, NAME, [Finding("classlink_unreachable", Status.UNKNOWN,
-                                                   {"error": error})])
+                                                   {"error": error, "cause": cause})])
     evidence = evidence or {}
     by_id = {app_key(app.oneroster_application_id): app for app in applications}
     findings = [

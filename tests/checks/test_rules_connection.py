@@ -143,7 +143,7 @@ def test_unreadable_applications_is_unknown_not_fail() -> None:
     result = check_connection(license_(ids=("x",)), None, error="ClassLink did not answer")
     assert result.status is Status.UNKNOWN
     assert result.findings[0].code == "classlink_unreachable"
-    assert result.findings[0].data == {"error": "ClassLink did not answer"}
+    assert result.findings[0].data == {"error": "ClassLink did not answer", "cause": "classlink"}
 
 
 @pytest.mark.parametrize(

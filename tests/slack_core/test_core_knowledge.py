@@ -49,7 +49,9 @@ def test_shipped_knowledge_base_loads_completely(kb: KnowledgeBase) -> None:
     for check in STEPS:
         step = kb.step(check.name)
         assert step.articles and all(kb.article(a) for a in step.articles)
-        assert check.needs_advice() <= set(step.on_fail) <= check.codes
+        by_code = {key.partition(".")[0] for key in step.on_fail}  # code or code.cause
+        assert check.needs_advice() <= set(step.on_fail)
+        assert by_code <= check.codes
 
 
 @pytest.mark.parametrize(("article_id", "question"), sorted(REQUIRED_TOPICS.items()))
@@ -197,3 +199,26 @@ def test_top_level_must_be_a_mapping(kb_copy: Path) -> None:
     with pytest.raises(KnowledgeFileError, match="expected a mapping, got list") as caught:
         load_knowledge(kb_copy)
     assert caught.value.path == "(top level)"
+
+
+def test_advice_depends_on_why_a_step_could_not_run(kb: KnowledgeBase) -> None:
+    """Issue 9, item 3: "try again in a minute" only when trying again can help."""
+    emails = kb.step("emails")
+    transient = emails.advice("roster_unavailable", "classlink") or ""
+    assert "in a minute" in transient
+    for cause in ("no_connection", "foreign", "disabled", "classlink_refused", "partner_key"):
+        advice = emails.advice("roster_unavailable", cause) or ""
+        assert advice and "in a minute" not in advice, cause
+    assert emails.advice("roster_unavailable", "unheard_of") == transient
+
+
+def test_an_unknown_cause_key_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "knowledge"
+    shutil.copytree(default_knowledge_dir(), copy)
+    dialog = copy / "dialog.yml"
+    dialog.write_text(dialog.read_text(encoding="utf-8").replace(
+        "roster_unavailable.foreign:", "roster_unavailable.foriegn:", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeFileError, match="foriegn"):
+        load_knowledge(copy)
