@@ -4,6 +4,7 @@
     .venv/bin/python bench/diagnose_scale.py --sizes 10000,100000 --repeat 3
     .venv/bin/python bench/diagnose_scale.py --quick              # 10k only (smoke)
     .venv/bin/python bench/diagnose_scale.py --json               # one JSON object
+    .venv/bin/python bench/diagnose_scale.py --rtt 80             # a remote ClassLink: 10k, 100k
 
 For each size a generated district (5% teachers with 4 classes each, students in 3 classes) is
 served by the sandbox in a process of its own on 127.0.0.1. It is generated, and every record
@@ -14,7 +15,8 @@ first.last, an old domain, a student's address, someone ClassLink does not send)
 
 Each client runs `Diagnoser.diagnose(license_id)` in a fresh process, so peaks never mix and the
 server's memory is never counted as the client's:
-  rosterbot  ClassLinkClient as shipped (pages of 10,000 fetched concurrently, orjson).
+  rosterbot  ClassLinkClient as shipped (pages of 10,000; users, classes, enrollments and orgs
+             read at once, their pages sharing 6 threads; orjson).
   naive      one request at a time, pages of 100, plain httpx and json.loads; the same record
              parsers, the same Diagnoser and rules (ClassLinkClient has no switch for
              sequential paging, so the naive client is written here).
@@ -25,6 +27,20 @@ peak is tracemalloc's peak during `diagnose`, from one more run with tracing on;
 that run, so its time is not reported. "users read" is what the retired timed unit test measured:
 rosterbot fetching and parsing every user alone, best of two reads.
 Aim (issue 2): rosterbot under 5 s and under 400 MB peak RSS at 100k users on a 2-core machine.
+
+--rtt MS (issue 10) makes the sandbox wait MS milliseconds before answering each request, the
+round trip to a remote ClassLink that loopback hides (default sizes 10k and 100k). Per size, in
+one served district: rosterbot with no latency (the baseline for time and memory), rosterbot at
+MS, the naive client with no latency, and the naive client at MS. One request at a time, the
+naive client pays the round trip once per page of 100 (4,255 requests at 100k users, about six
+minutes at 80 ms), so it is run for its first --naive-requests requests only (default 500)
+whenever it would need more, and its time is extrapolated: its per-request time at MS over that
+prefix, times the requests a whole diagnose makes (counted exactly without latency), plus its
+rules time without latency. The printout marks every extrapolated figure with "~" and says how
+many requests were measured; a naive run that fits in the budget is measured whole. Naive peak
+RSS at MS is only shown when measured whole. The ratio is naive at MS over rosterbot at MS.
+Aim (issue 10): at 100k users and 80 ms, rosterbot at least 30x the naive client, under 7 s,
+and its peak RSS no higher than without latency (under 400 MB).
 """
 
 from __future__ import annotations
@@ -63,7 +79,7 @@ from checks.classlink.parse import (  # noqa: E402
     parse_org,
     parse_user,
 )
-from checks.diagnose import ClassLinkSource, Diagnoser, DistrictSource  # noqa: E402
+from checks.diagnose import ClassLinkSource, Diagnoser, Diagnosis, DistrictSource  # noqa: E402
 from checks.licenses import (  # noqa: E402
     SqliteLicenseDirectory,
     license_from_mapping,
@@ -83,6 +99,9 @@ MISTYPED_SHARE = 0.10
 NAIVE_PAGE_SIZE = 100
 AIM_USERS, AIM_SECONDS, AIM_RSS_MB = 100_000, 5.0, 400.0
 USERS_READ_AIM = 3.0  # seconds to fetch and parse 100k users (the retired unit test's budget)
+RTT_SIZES = (10_000, 100_000)
+RTT_AIM_SPEEDUP, RTT_AIM_SECONDS, RTT_AIM_RSS_SLACK_MB = 30.0, 7.0, 10.0
+NAIVE_REQUESTS = 500  # the naive client's prefix at --rtt, when a whole run would need more
 
 PARTNER_KEY = "bench-partner-key"
 TENANT_NAME = "Big Unified School District"
@@ -170,7 +189,10 @@ MISTAKES: tuple[Mistake, ...] = (_capitalised, _padded, _typo, _flast, _old_doma
 
 
 def serve(users: int, *, seed: int, license_path: Path) -> None:
-    """Generate, write the license, serve and warm the district; stop when stdin closes."""
+    """Generate, write the license, serve and warm the district; stop when stdin closes.
+
+    A line "latency <ms>" on stdin sets the round trip of every request from then on
+    (answered "ok <ms>"), so one district serves with and without latency."""
     district = build_district(users, seed=seed)
     license_path.write_text(json.dumps(license_to_mapping(build_license(district.roster,
                                                                           seed=seed))))
@@ -184,7 +206,11 @@ def serve(users: int, *, seed: int, license_path: Path) -> None:
             "enrollments": len(roster.enrollments), "orgs": len(roster.orgs),
             "teachers": sum(1 for u in roster.users if u.role is Role.TEACHER),
         }), flush=True)
-        sys.stdin.read()  # the parent closes our stdin when it is done
+        for line in sys.stdin:  # until the parent closes our stdin
+            command, _, value = line.partition(" ")
+            if command == "latency":
+                server.latency_ms = float(value)
+                print(f"ok {server.latency_ms}", flush=True)
 
 
 def _disable_nagle() -> None:
@@ -225,6 +251,24 @@ class Served:
     classes: int
     enrollments: int
     orgs: int
+    process: subprocess.Popen[str] = dataclasses.field(repr=False, compare=False)
+
+    def set_latency(self, ms: float) -> None:
+        """Every request from now on waits `ms` milliseconds before it is answered."""
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(f"latency {ms}\n")
+        stdin.flush()
+        answer = stdout.readline()
+        if not answer.startswith("ok "):
+            raise RuntimeError(f"the sandbox did not take the latency: {answer!r}")
+
+    @property
+    def naive_requests(self) -> int:
+        """Requests the naive client's diagnose makes: /applications (one page: one district),
+        then each collection in pages of 100 until a short page."""
+        counts = (self.users, self.classes, self.enrollments, self.orgs)
+        return 1 + sum(n // NAIVE_PAGE_SIZE + 1 for n in counts)
 
     def forget_requests(self) -> None:
         with httpx.Client(timeout=60.0) as http:
@@ -252,7 +296,7 @@ def served_district(users: int, *, seed: int) -> Iterator[Served]:
             ready = _first_line(process)
             yield Served(url=ready["url"], license_path=license_path, users=ready["users"],
                          teachers=ready["teachers"], classes=ready["classes"],
-                         enrollments=ready["enrollments"], orgs=ready["orgs"])
+                         enrollments=ready["enrollments"], orgs=ready["orgs"], process=process)
         finally:
             _stop(process)
 
@@ -280,15 +324,21 @@ def _stop(process: subprocess.Popen[str]) -> None:
 # -- the naive client ------------------------------------------------------------------------------
 
 
+class OutOfRequests(Exception):
+    """The naive client made the requests it was allowed (a prefix run at --rtt)."""
+
+
 class NaiveClassLink:
     """The straightforward client: one request at a time, pages of 100, stdlib json."""
 
-    def __init__(self, *, base_url: str, partner_key: str, page_size: int = NAIVE_PAGE_SIZE
-                 ) -> None:
+    def __init__(self, *, base_url: str, partner_key: str, page_size: int = NAIVE_PAGE_SIZE,
+                 max_requests: int | None = None) -> None:
         self._base_url = base_url.rstrip("/")
         self._partner_key = partner_key
         self._page_size = page_size
         self._http = httpx.Client(timeout=30.0)
+        self.max_requests = max_requests
+        self.requests = 0
 
     def applications(self) -> list[Application]:
         rows = self.records(f"{self._base_url}/applications", self._partner_key, "applications")
@@ -306,6 +356,9 @@ class NaiveClassLink:
         offset = 0
         while True:
             query = {**(params or {}), "limit": str(self._page_size), "offset": str(offset)}
+            if self.max_requests is not None and self.requests >= self.max_requests:
+                raise OutOfRequests(self.requests)
+            self.requests += 1
             reply = self._http.get(url, params=query, headers={"Authorization": f"Bearer {token}"})
             reply.raise_for_status()
             page = json.loads(reply.text)[envelope]
@@ -341,6 +394,9 @@ class NaiveDistrict:
     def users_by_email(self, email: str) -> list[RosterUser]:
         query = {"filter": "email='" + email.replace("'", "''") + "'"}
         return [parse_user(r) for r in self._read("users", "users", query)]
+
+    def teachers(self) -> list[RosterUser]:
+        return [parse_user(r) for r in self._read("teachers", "users")]
 
 
 # -- one measured run (in a fresh process) -------------------------------------------------------
@@ -379,11 +435,18 @@ class _TimedDistrict:
     def users_by_email(self, email: str) -> list[RosterUser]:
         return self._inner.users_by_email(email)
 
+    def teachers(self) -> list[RosterUser]:
+        return self._inner.teachers()
 
-def measure(kind: str, *, url: str, license_path: Path, trace: bool) -> dict[str, Any]:
-    """Diagnose the bench license once with client `kind`; the figures of this process."""
+
+def measure(kind: str, *, url: str, license_path: Path, trace: bool,
+            max_requests: int | None = None, users_read: bool = True) -> dict[str, Any]:
+    """Diagnose the bench license once with client `kind`; the figures of this process.
+
+    With `max_requests` the naive client stops after that many requests: "complete" is then
+    false, "seconds" is the time those requests took, and there is no diagnosis."""
     license = license_from_mapping(json.loads(license_path.read_text()))
-    client = _client(kind, url)
+    client = _client(kind, url, max_requests)
     with tempfile.TemporaryDirectory(prefix="rosterbot-bench-") as tmp:
         licenses = SqliteLicenseDirectory(Path(tmp) / "licenses.sqlite3", seed=[license])
         licenses.get(license.id)  # create and seed the file before the clock starts
@@ -394,12 +457,15 @@ def measure(kind: str, *, url: str, license_path: Path, trace: bool) -> dict[str
         if trace:
             tracemalloc.start()
         started = time.perf_counter()
-        diagnosis = diagnoser.diagnose(license.id)
+        try:
+            diagnosis: Diagnosis | None = diagnoser.diagnose(license.id)
+        except OutOfRequests:
+            diagnosis = None
         elapsed = time.perf_counter() - started
         heap = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
         tracemalloc.stop()
         peak = peak_rss_mb()
-        body = diagnosis.to_json()
+        body = diagnosis.to_json() if diagnosis is not None else {"steps": []}
         licenses.close()
     figures = {
         "client": kind, "seconds": elapsed, "fetch_seconds": source.fetch_seconds,
@@ -408,19 +474,21 @@ def measure(kind: str, *, url: str, license_path: Path, trace: bool) -> dict[str
         "statuses": [step["status"] for step in body["steps"]],
         "digest": hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest(),
         "users_read_seconds": None, "requests": requests_seen(url),
+        "complete": diagnosis is not None,
     }
     del diagnosis
-    if isinstance(client, ClassLinkClient) and not trace:
+    if isinstance(client, ClassLinkClient) and not trace and users_read:
         figures["users_read_seconds"] = _users_read(client)
     client.close()
     return figures
 
 
-def _client(kind: str, url: str) -> ClassLinkClient | NaiveClassLink:
+def _client(kind: str, url: str, max_requests: int | None = None
+            ) -> ClassLinkClient | NaiveClassLink:
     if kind == "rosterbot":
         return ClassLinkClient(base_url=url, partner_key=PARTNER_KEY)
     if kind == "naive":
-        return NaiveClassLink(base_url=url, partner_key=PARTNER_KEY)
+        return NaiveClassLink(base_url=url, partner_key=PARTNER_KEY, max_requests=max_requests)
     raise ValueError(f"unknown client {kind!r}; expected one of {', '.join(CLIENTS)}")
 
 
@@ -434,12 +502,17 @@ def _users_read(client: ClassLinkClient) -> float:
     return min(timings)
 
 
-def run_measure(kind: str, served: Served, *, trace: bool) -> dict[str, Any]:
+def run_measure(kind: str, served: Served, *, trace: bool, max_requests: int | None = None,
+                users_read: bool = True) -> dict[str, Any]:
     """`measure` in a fresh Python process; also the requests the sandbox saw for it."""
     served.forget_requests()
     command = [sys.executable, __file__, "_measure", kind, served.url, str(served.license_path)]
     if trace:
         command.append("--trace")
+    if max_requests is not None:
+        command.append(f"--max-requests={max_requests}")
+    if not users_read:
+        command.append("--no-users-read")
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the {kind} run failed:\n{done.stderr}")
@@ -485,8 +558,9 @@ class SizeResult:
         return None if self.naive is None else self.naive.digest == self.rosterbot.digest
 
 
-def measure_client(kind: str, served: Served, *, repeat: int, heap: bool) -> ClientFigures:
-    runs = [run_measure(kind, served, trace=False) for _ in range(repeat)]
+def measure_client(kind: str, served: Served, *, repeat: int, heap: bool,
+                   users_read: bool = True) -> ClientFigures:
+    runs = [run_measure(kind, served, trace=False, users_read=users_read) for _ in range(repeat)]
     best = min(runs, key=lambda r: float(r["seconds"]))
     traced = run_measure(kind, served, trace=True) if heap else None
     reads = [r["users_read_seconds"] for r in runs if r["users_read_seconds"] is not None]
@@ -595,6 +669,150 @@ def report_json(results: Sequence[SizeResult], machine: Machine) -> dict[str, An
     }
 
 
+# -- a remote ClassLink (--rtt) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NaiveAtRtt:
+    """The naive client at the round trip: measured whole, or on a prefix and extrapolated."""
+
+    seconds: float  # the whole diagnose: measured, or extrapolated when `extrapolated`
+    extrapolated: bool
+    measured_requests: int  # requests it made at the round trip
+    measured_seconds: float  # their wall time
+    total_requests: int  # requests a whole diagnose makes (counted without latency)
+    rules_seconds: float  # its rules time without latency (part of the extrapolation)
+    peak_rss_mb: float | None  # only when measured whole
+
+    @property
+    def per_request_seconds(self) -> float:
+        return self.measured_seconds / max(1, self.measured_requests)
+
+
+@dataclass(frozen=True, slots=True)
+class RttResult:
+    size: int
+    rtt_ms: float
+    users: int
+    enrollments: int
+    local: ClientFigures  # rosterbot without latency
+    remote: ClientFigures  # rosterbot at the round trip
+    naive_local: ClientFigures
+    naive: NaiveAtRtt
+
+    @property
+    def speedup(self) -> float:
+        return self.naive.seconds / self.remote.seconds
+
+    @property
+    def same_diagnosis(self) -> bool:
+        return self.remote.digest == self.local.digest == self.naive_local.digest
+
+
+def measure_size_rtt(size: int, *, seed: int, rtt_ms: float, repeat: int, budget: int,
+                     say: Callable[[str], None]) -> RttResult:
+    say(f"{size:,} users: generating and serving the district")
+    with served_district(size, seed=seed) as served:
+        say(f"{size:,} users: rosterbot, no latency")
+        local = measure_client("rosterbot", served, repeat=repeat, heap=False)
+        say(f"{size:,} users: naive client, no latency")
+        naive_local = measure_client("naive", served, repeat=repeat, heap=False)
+        total = naive_local.requests["all"]
+        if total != served.naive_requests:
+            say(f"note: the naive client made {total:,} requests, not the "
+                f"{served.naive_requests:,} expected")
+        served.set_latency(rtt_ms)
+        say(f"{size:,} users: rosterbot at {rtt_ms:g} ms")
+        remote = measure_client("rosterbot", served, repeat=repeat, heap=False, users_read=False)
+        whole = total <= budget
+        say(f"{size:,} users: naive client at {rtt_ms:g} ms "
+            f"({'whole' if whole else f'its first {budget:,} of {total:,} requests'})")
+        run = run_measure("naive", served, trace=False, max_requests=None if whole else budget)
+    if whole != bool(run["complete"]):
+        raise RuntimeError("the naive run at the round trip did not end where it should have")
+    made = run["requests"]["all"]
+    per_request = run["seconds"] / made
+    naive = NaiveAtRtt(
+        seconds=run["seconds"] if whole else per_request * total + naive_local.rules_seconds,
+        extrapolated=not whole, measured_requests=made, measured_seconds=run["seconds"],
+        total_requests=total, rules_seconds=naive_local.rules_seconds,
+        peak_rss_mb=run["peak_rss_mb"] if whole else None,
+    )
+    return RttResult(size=size, rtt_ms=rtt_ms, users=served.users,
+                     enrollments=served.enrollments, local=local, remote=remote,
+                     naive_local=naive_local, naive=naive)
+
+
+def print_rtt_report(results: Sequence[RttResult], machine: Machine) -> None:
+    rtt = results[0].rtt_ms
+    print(f"Round trip {rtt:g} ms: the sandbox waits that long before answering each request.")
+    print()
+
+    def approx(text: str, extrapolated: bool) -> str:
+        return f"~{text}" if extrapolated else text
+
+    rows = [[
+        f"{r.size:,}", thousands(r.enrollments),
+        seconds(r.local.seconds), megabytes(r.local.peak_rss_mb),
+        seconds(r.remote.seconds), megabytes(r.remote.peak_rss_mb),
+        thousands(r.remote.requests.get("all")),
+        approx(seconds(r.naive.seconds), r.naive.extrapolated),
+        thousands(r.naive.total_requests), megabytes(r.naive.peak_rss_mb),
+        approx(ratio(r.speedup), r.naive.extrapolated),
+    ] for r in results]
+    print(table(["size", "enrollments", "rosterbot 0 ms", "peak RSS", f"rosterbot {rtt:g} ms",
+                 "peak RSS", "requests", f"naive {rtt:g} ms", "naive reqs", "naive RSS",
+                 "speedup"], rows))
+    print()
+    for r in results:
+        naive = r.naive
+        if naive.extrapolated:
+            print(f"{r.size:,}: naive at {rtt:g} ms EXTRAPOLATED: measured its first "
+                  f"{naive.measured_requests:,} of {naive.total_requests:,} requests "
+                  f"({seconds(naive.measured_seconds)}, {naive.per_request_seconds * 1000:.1f} ms "
+                  f"each); {naive.total_requests:,} x that + {seconds(naive.rules_seconds)} rules "
+                  f"(measured without latency) = ~{seconds(naive.seconds)}.")
+        else:
+            print(f"{r.size:,}: naive at {rtt:g} ms measured whole "
+                  f"({naive.measured_requests:,} requests).")
+        print(f"{r.size:,}: without latency rosterbot {seconds(r.local.seconds)}, naive "
+              f"{seconds(r.naive_local.seconds)} ({thousands(r.naive_local.requests.get('all'))}"
+              f" requests); same diagnosis at 0 ms and {rtt:g} ms, both clients: "
+              f"{'yes' if r.same_diagnosis else 'NO'}.")
+    print()
+    print(_rtt_verdict(results))
+    print(machine.describe())
+
+
+def _rtt_verdict(results: Sequence[RttResult]) -> str:
+    at_aim = next((r for r in results if r.users == AIM_USERS), None)
+    aim = (f"at {AIM_USERS:,} users and {results[0].rtt_ms:g} ms: at least "
+           f"{RTT_AIM_SPEEDUP:.0f}x the naive client, under {RTT_AIM_SECONDS:.0f} s, peak RSS "
+           f"within {RTT_AIM_RSS_SLACK_MB:.0f} MB of no latency and under {AIM_RSS_MB:.0f} MB")
+    if at_aim is None:
+        return f"Aim {aim} (not measured in this run)."
+    ours = at_aim.remote
+    rss_met = (ours.peak_rss_mb <= at_aim.local.peak_rss_mb + RTT_AIM_RSS_SLACK_MB
+               and ours.peak_rss_mb < AIM_RSS_MB)
+    checks = [
+        (at_aim.speedup >= RTT_AIM_SPEEDUP, ratio(at_aim.speedup)),
+        (ours.seconds < RTT_AIM_SECONDS, seconds(ours.seconds)),
+        (rss_met, f"{megabytes(ours.peak_rss_mb)} vs {megabytes(at_aim.local.peak_rss_mb)}"),
+    ]
+    met = all(ok for ok, _ in checks)
+    return f"Aim {aim}: {'met' if met else 'MISSED'} ({'; '.join(text for _, text in checks)})."
+
+
+def rtt_report_json(results: Sequence[RttResult], machine: Machine) -> dict[str, Any]:
+    return {
+        "aim": {"users": AIM_USERS, "speedup": RTT_AIM_SPEEDUP, "seconds": RTT_AIM_SECONDS,
+                "rss_slack_mb": RTT_AIM_RSS_SLACK_MB, "peak_rss_mb": AIM_RSS_MB},
+        "machine": dataclasses.asdict(machine),
+        "sizes": [{**dataclasses.asdict(r), "speedup": r.speedup,
+                   "same_diagnosis": r.same_diagnosis} for r in results],
+    }
+
+
 # -- command line ----------------------------------------------------------------------------------
 
 
@@ -619,11 +837,23 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--no-naive", action="store_true", help="measure rosterbot only")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--rtt", type=float, metavar="MS",
+                        help="simulated round trip per request, in milliseconds: rosterbot and "
+                             "the naive client with and without it (default sizes 10000,100000)")
+    parser.add_argument("--naive-requests", type=int, default=NAIVE_REQUESTS, metavar="N",
+                        help="at --rtt, measure the naive client on its first N requests and "
+                             f"extrapolate when it needs more (default {NAIVE_REQUESTS})")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.rtt is not None and not (math.isfinite(args.rtt) and args.rtt > 0):
+        parser.error("--rtt must be a positive number of milliseconds")
+    if args.naive_requests < 1:
+        parser.error("--naive-requests must be at least 1")
     if args.quick:
         args.sizes = QUICK_SIZES
+    elif args.rtt is not None and "--sizes" not in argv:
+        args.sizes = RTT_SIZES
     return args
 
 
@@ -633,8 +863,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(int(argv[1]), seed=int(argv[2]), license_path=Path(argv[3]))
         return 0
     if argv[:1] == ["_measure"]:
+        options = argv[4:]
+        budget = [int(o.split("=", 1)[1]) for o in options if o.startswith("--max-requests=")]
         figures = measure(argv[1], url=argv[2], license_path=Path(argv[3]),
-                          trace="--trace" in argv[4:])
+                          trace="--trace" in options, max_requests=budget[0] if budget else None,
+                          users_read="--no-users-read" not in options)
         print(json.dumps(figures))
         return 0
     args = parse_args(argv)
@@ -643,6 +876,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     machine = Machine.before()
+    if args.rtt is not None:
+        remote = [measure_size_rtt(size, seed=args.seed, rtt_ms=args.rtt, repeat=args.repeat,
+                                   budget=args.naive_requests, say=say) for size in args.sizes]
+        machine = machine.done()
+        if args.json:
+            print(json.dumps(rtt_report_json(remote, machine), indent=2))
+        else:
+            print_rtt_report(remote, machine)
+        return 0
     results = [measure_size(size, seed=args.seed, repeat=args.repeat, heap=not args.no_heap,
                             naive=not args.no_naive, say=say) for size in args.sizes]
     machine = machine.done()
