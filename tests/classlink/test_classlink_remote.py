@@ -26,6 +26,7 @@ from classlink_fakes import (
 )
 
 from checks.classlink import ClassLinkClient
+from checks.classlink import district as district_module
 from checks.classlink.http import Requester
 from checks.classlink.oauth import bearer
 from checks.classlink.paging import Cancelled, fetch_all
@@ -162,28 +163,33 @@ def test_roster_raises_the_first_collections_error(
 
 
 def test_a_failed_collection_stops_the_others_before_their_next_page(
-    make_client: MakeClient, sleeps: list[float]
+    make_client: MakeClient, sleeps: list[float], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # users has ten pages of one; its second page waits until classes has failed for good.
-    classes_failed = threading.Event()
+    # users has ten pages of one. Its first page is answered only once the roster's "a read
+    # failed" flag is up (classes is refused), so none of its other nine pages may be asked for.
+    flags: list[threading.Event] = []
+
+    class Threading:
+        @staticmethod
+        def Event() -> threading.Event:  # noqa: N802 - stands in for threading.Event
+            flags.append(threading.Event())
+            return flags[-1]
+
+    monkeypatch.setattr(district_module, "threading", Threading)
 
     def handler(request: httpx.Request) -> httpx.Response:
         name = collection(request)
         if name == "classes":
-            classes_failed.set()
             return error(401, "unauthorisedrequest", "bearer revoked")
-        if name == "users" and int(request.url.params["offset"]):
-            assert classes_failed.wait(timeout=10)
-            time.sleep(0.05)  # let the classes read raise and flag the others
+        if name == "users":
+            assert flags[0].wait(timeout=10)
         return page(request, USERS if name == "users" else ROSTER_BODIES[name], name)
 
     client, seen = make_client(handler, page_size=1)
-    district = client.district(_app())
     with pytest.raises(ClassLinkAuthError) as caught:
-        district.roster()
+        client.district(_app()).roster()
     assert caught.value.call == "GET /classes"
-    users_pages = [r for r in seen.requests if collection(r) == "users"]
-    assert len(users_pages) < len(USERS)
+    assert offsets([r for r in seen.requests if collection(r) == "users"]) == [0]
 
 
 def test_a_cancelled_read_asks_for_nothing(make_client: MakeClient) -> None:
