@@ -312,12 +312,20 @@ CATEGORY_WEIGHTS: dict[str, float] = {
 }
 FIX_CATEGORIES = frozenset({
     "case", "whitespace", "plus", "typo", "domain", "alias_domain", "scheme", "nickname",
-    "middle", "accents", "inactive_record", "gmail",
+    "middle", "accents", "inactive_record", "gmail", "doubled_at", "alias_full",
 })
 ABSENT_CATEGORIES = frozenset({
     "absent", "trap_initial", "trap_sibling", "trap_name", "trap_family", "trap_cross_domain",
-    "foreign", "no_email",
+    "foreign", "no_email", "alias_foreign", "foreign_block",
 })
+# Alias-domain evidence (see alias_rows): the drawn alias_domain rows (short mailbox names on
+# the district's old domain), planted full-name rows on an old domain (alias_full), and
+# another school's rows on its own domain, some of whose short mailbox names a roster teacher
+# also has (alias_foreign) and most of which nobody has (foreign_block).
+ALIAS_CATEGORIES = frozenset({"alias_domain", "alias_full", "alias_foreign", "foreign_block",
+                              "foreign", "doubled_at"})
+OTHER_SCHOOLS = ("brookfieldprep.org", "stcolumba.edu", "northgateacademy.org",
+                 "lakeshorecharter.net")
 # Issue 8's categories (planted in their own districts, see issue8_districts): a former domain
 # shown by the roster (old_domain) or by the license (old_domain_license), a stale record on
 # it, and look-alikes that must not move; ties broken by a seat on the license, and ties that
@@ -686,6 +694,8 @@ class LicenseBuilder:
             f"{local} {domain}", "", f"{local}@@{domain}", f"{user.email}; {other.email}",
             f"{local}.{domain}", "   ",
         ])
+        if email == f"{local}@@{domain}":  # a doubled @ is repaired (a format cleaning)
+            return Row(email, "doubled_at", "fix", user.email, _person_id(user))
         return Row(email, "malformed", "not_found")
 
     def _personal(self) -> Row | None:
@@ -800,13 +810,79 @@ def make_district(rng: random.Random, spec: Spec, *, rows: int) -> District:
     return District(spec, gen.users, drawn, builder.left_out)
 
 
-def make_dataset(seed: int, *, scale: float = 1.0, issue8: bool = True) -> list[District]:
+def make_dataset(seed: int, *, scale: float = 1.0, issue8: bool = True,
+                 alias: bool = True) -> list[District]:
     """All districts for one seed; license rows ~ half the staff of each district. The issue-8
-    districts come last, from their own random source, so the others are as they always were."""
+    districts come last, from their own random source, so the others are as they always were;
+    the alias rows are added to the eight others afterwards, from their own random source too."""
     rng = random.Random(seed)
     districts = [make_district(rng, spec, rows=max(20, spec.staff // 2))
                  for spec in district_specs(rng, scale=scale)]
+    if alias:
+        districts = [alias_rows(d, seed) for d in districts]
     return districts + (issue8_districts(seed, scale=scale) if issue8 else [])
+
+
+# -- alias-domain evidence ---------------------------------------------------------------------
+
+def _is_full_local(user: RosterUser) -> bool:
+    """The address spells the full given and family name (john.smith, smith_john), no digits."""
+    local = _local(user)
+    given = fold(user.given_name.split()[0])
+    families = {fold(user.family_name),
+                *(fold(p) for p in user.family_name.replace("-", " ").split() if len(p) > 2)}
+    return not any(c.isdigit() for c in local) and letters_of(local) in {
+        form for f in families for form in (given + f, f + given)}
+
+
+def alias_rows(district: District, seed: int) -> District:
+    """Rows on other domains, added to a drawn license at random places:
+
+    * alias_foreign: another school's teachers on its own domain (OTHER_SCHOOLS), one or two
+      of them with a short mailbox name (ataylor) that exactly one roster teacher also has,
+      and at least as many (foreign_block) with mailbox names nobody on the roster has;
+    * alias_full: in a district whose addresses spell full names, one teacher's mailbox name
+      on an old domain of the district, alone on the license (a fix).
+    """
+    spec = district.spec
+    if spec.domain == "gmail.com":
+        return district
+    rng = random.Random(f"alias-{seed}-{spec.name}")
+    homes: dict[str, set[str]] = {}
+    for user in district.users:
+        if user.is_staff and user.email and not user.sourced_id.startswith("BOX-"):
+            local, _, domain = user.email.lower().partition("@")
+            homes.setdefault(local, set()).add(domain)
+    listed = {r.person for r in district.rows if r.person}
+    teachers = [u for u in district.users
+                if u.is_staff and u.active and u.email and not u.sourced_id.startswith("BOX-")
+                and len(homes.get(_local(u), ())) == 1]
+    short = [u for u in teachers if not _is_full_local(u)]
+    full = [u for u in teachers if _is_full_local(u) and _person_id(u) not in listed]
+    planted: list[Row] = []
+    if spec.scheme not in FULL_SCHEMES and short:
+        for school in rng.sample(OTHER_SCHOOLS, rng.randint(1, 2)):
+            colliding = rng.sample(short, min(len(short), 2 if rng.random() < 0.3 else 1))
+            planted += [Row(f"{_local(u)}@{school}", "alias_foreign", "not_found")
+                        for u in colliding]
+            others: set[str] = set()
+            wanted = len(colliding) + rng.randint(0, 2)
+            while len(others) < wanted:
+                person = Person(rng.choice(GIVEN_POOL),
+                                rng.choices(FAMILY_POOL, FAMILY_WEIGHTS)[0], "", "")
+                local = local_for(rng.choice(INITIAL_SCHEMES), person)
+                if local not in homes and local not in others:
+                    others.add(local)
+                    planted.append(Row(f"{local}@{school}", "foreign_block", "not_found"))
+    if spec.scheme in FULL_SCHEMES and full:
+        user = rng.choice(full)
+        planted.append(Row(f"{_local(user)}@{spec.name}.k12.us", "alias_full", "fix",
+                           user.email, _person_id(user)))
+    taken = {r.email.lower() for r in district.rows}
+    rows = list(district.rows)
+    for row in dict.fromkeys(r for r in planted if r.email not in taken):
+        rows.insert(rng.randrange(len(rows) + 1), row)
+    return District(spec, district.users, mark_duplicates(rows), district.left_out)
 
 
 # -- issue 8: former domains and seats on the license ------------------------------------------

@@ -2,8 +2,11 @@
 
 1. byte-identical to an active staff email: exact;
 2. equal after cleaning (invisible characters, case, +tag, Gmail dots, accents): fix, or
-   student, or inactive (pointing to the same person's active record when there is one);
+   student, or inactive (pointing to the same person's active record when there is one, and
+   only when nothing says two records of one name are two people); a doubled @ is cleaned too,
+   kept only when the rules then fix it to one active teacher (else malformed);
 3. resolve the domain (typo / alias / former domain) and look the same local part up there;
+   an alias needs evidence in proportion to how common the mailbox name is (domains.py);
 4. name forms of the local part (schemes, middle initials, nicknames, username);
 5. a typo inside one name piece, with identity guards;
 otherwise not_found, saying what we noticed. Two or more equally good people: ambiguous.
@@ -24,7 +27,14 @@ from checks.matching.context import NO_CONTEXT, LicenseContext, license_context
 from checks.matching.domains import DomainResolution, resolve_domain
 from checks.matching.fuzzy import Hit, ascii_local, name_hits, typo_hits
 from checks.matching.names import is_shared_mailbox, is_shared_mailbox_local, person_key
-from checks.matching.normalize import Address, Malformed, display, parse_address, repair_kind
+from checks.matching.normalize import (
+    Address,
+    Malformed,
+    display,
+    parse_address,
+    repair_doubled_at,
+    repair_kind,
+)
 from checks.matching.results import Candidate, Kind, MatchResult, MatchStatus
 from checks.models import Role, RosterUser
 
@@ -65,8 +75,30 @@ def match_one(index: RosterIndex, raw: str, context: LicenseContext = NO_CONTEXT
         return exact
     address = parse_address(raw)
     if isinstance(address, Malformed):
-        return MatchResult(raw, MatchStatus.NOT_FOUND, kind=Kind.MALFORMED,
-                           note=f"{display(raw)} is not an email address: {address.reason}")
+        repaired = _doubled_at(index, raw, context)
+        return repaired or MatchResult(
+            raw, MatchStatus.NOT_FOUND, kind=Kind.MALFORMED,
+            note=f"{display(raw)} is not an email address: {address.reason}")
+    return _match_address(index, address, context)
+
+
+def _doubled_at(index: RosterIndex, raw: str, context: LicenseContext) -> MatchResult | None:
+    """`rhernandez@@eastlakesd.org`: a doubled @ is a format cleaning, kept only when the
+    repaired address is a fix to one active teacher by the usual rules; else malformed."""
+    address = repair_doubled_at(raw)
+    if address is None:
+        return None
+    found = _match_address(index, address, context)
+    if found.status is not MatchStatus.FIX or found.teacher is None:
+        return None
+    if "doubled @" in found.note:
+        return found
+    return replace(found, note=f"{found.note}; also, the license copy has a doubled @")
+
+
+def _match_address(index: RosterIndex, address: Address, context: LicenseContext) -> MatchResult:
+    """Rules 2-5 for a parsed address."""
+    raw = address.raw
     found = _by_key(index, address, DomainResolution(address.domain))
     if found is not None:
         return found

@@ -78,8 +78,32 @@ def fold_parts(text: str) -> tuple[str, ...]:
 
 
 def person_key(user: RosterUser) -> tuple[str, str]:
-    """Two records with the same folded given and family name are taken to be one person."""
+    """Two records with the same folded given and family name are taken to be one person
+    (unless `why_two_people` finds a reason they are not)."""
     return fold(user.given_name), fold(user.family_name)
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def why_two_people(one: RosterUser, other: RosterUser) -> str:
+    """Why two records of the same name are two people, or "" when nothing says so.
+
+    A name is not an identity: two middle names that disagree (Gregory M. and Gregory L.
+    Smith), or two addresses that are numbered siblings on one domain (luke.clark and
+    luke.clark2: the mail system gave the second one a number because the first was taken,
+    so both existed at once), are two people."""
+    a, b = fold(one.middle_name), fold(other.middle_name)
+    if a and b and (a[0] != b[0] or (len(a) > 1 and len(b) > 1 and a != b)):
+        return (f"different middle names ({one.middle_name} and {other.middle_name}), so "
+                "it may be a different person")
+    local_a, _, domain_a = one.email.lower().partition("@")
+    local_b, _, domain_b = other.email.lower().partition("@")
+    if (local_a and domain_a == domain_b and local_a != local_b
+            and _DIGITS.sub("", local_a) == _DIGITS.sub("", local_b)):
+        return (f"{one.email} and {other.email} differ only by a number, as the mail system "
+                "numbers a second mailbox of the same name, so it may be a different person")
+    return ""
 
 
 def letters(text: str) -> str:

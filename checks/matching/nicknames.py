@@ -133,6 +133,11 @@ def equivalents(name: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def is_formal_name(name: str) -> bool:
+    """A given name in its own right (sandra, john), not only a short form (bill, sam)."""
+    return name in _FORMAL_TO_NICKNAMES
+
+
 def all_names() -> frozenset[str]:
     """Every name in the table; part of the "is this a real name" vocabulary."""
     return frozenset(_FORMAL_TO_NICKNAMES) | frozenset(_NICKNAME_TO_FORMALS)

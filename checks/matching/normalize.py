@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from checks.matching.results import Kind
 
@@ -25,6 +25,7 @@ WEBMAIL_DOMAINS = GMAIL_DOMAINS | frozenset({
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 _MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
 _EDGE_PUNCTUATION = "\"'`<>,;:()[]{}"
+_DOUBLED_AT = re.compile(r"@{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,8 @@ def parse_address(raw: str) -> Address | Malformed:
     if "@" not in lowered:
         return Malformed(raw, "it has no @")
     if lowered.count("@") > 1:
-        return Malformed(raw, "it has more than one @")
+        doubled = _DOUBLED_AT.sub("@", lowered).count("@") == 1
+        return Malformed(raw, "it has a doubled @" if doubled else "it has more than one @")
     local, _, domain = lowered.partition("@")
     if not local:
         return Malformed(raw, "nothing comes before the @")
@@ -130,6 +132,18 @@ def parse_address(raw: str) -> Address | Malformed:
         return Malformed(raw, "nothing comes after the @")
     local, domain, more = canonical(local, domain)
     return Address(raw, cleaned, local, domain, changes | more)
+
+
+def repair_doubled_at(raw: str) -> Address | None:
+    """`rhernandez@@eastlakesd.org`: the @ typed twice (or more) in one place, a copy-paste
+    slip like a trailing comma. The address with one @, as a format cleaning, or None when
+    there is no doubled @ or the repaired text is still not an address."""
+    if not _DOUBLED_AT.search(raw):
+        return None
+    parsed = parse_address(_DOUBLED_AT.sub("@", raw))
+    if not isinstance(parsed, Address):
+        return None
+    return replace(parsed, raw=raw, changes=parsed.changes | {Kind.FORMAT})
 
 
 def repair_kind(license: Address, roster: Address) -> str:

@@ -30,7 +30,7 @@ def invisible_chars(raw: str) -> str:
 def cleaning_reason(raw: str, changes: frozenset[str], kind: str) -> str:
     """What cleaning the license copy needed, e.g. "a zero width space (U+200B); letter case"."""
     clauses = {
-        Kind.FORMAT: "extra characters around the address",
+        Kind.FORMAT: _format_clause(raw),
         Kind.UNICODE: "look-alike Unicode characters",
         Kind.WHITESPACE: invisible_chars(raw),
         Kind.CASE: "different letter case",
@@ -40,6 +40,15 @@ def cleaning_reason(raw: str, changes: frozenset[str], kind: str) -> str:
     }
     present = [clauses[k] for k in clauses if k in changes or k == kind]
     return "the license copy has " + " and ".join(present)
+
+
+def _format_clause(raw: str) -> str:
+    if "@@" not in raw:
+        return "extra characters around the address"
+    stripped = raw.strip()
+    wrapped = stripped[:1] in "\"'`<([{" or stripped.lower().startswith("mailto:") or (
+        stripped[-1:] in "\"'`>)]},;:.")
+    return "a doubled @" + (" and extra characters around the address" if wrapped else "")
 
 
 def fix_note(raw: str, suggestion: str, teacher: RosterUser, reason: str) -> str:

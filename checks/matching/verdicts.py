@@ -8,7 +8,7 @@ from checks.matching import notes
 from checks.matching.context import NO_CONTEXT, LicenseContext
 from checks.matching.domains import DomainResolution
 from checks.matching.fuzzy import Hit, name_candidates
-from checks.matching.names import letters, person_key
+from checks.matching.names import letters, person_key, why_two_people
 from checks.matching.normalize import Address, display
 from checks.matching.results import Candidate, Kind, MatchResult, MatchStatus
 from checks.models import RosterUser
@@ -30,8 +30,9 @@ def domain_reason(address: Address, resolution: DomainResolution) -> str:
     if resolution.kind == Kind.DOMAIN:
         return f"{address.domain} looks like a misspelling of {known}"
     if resolution.kind == Kind.ALIAS_DOMAIN:
+        evidence = f"; {resolution.evidence}" if resolution.evidence else ""
         return (f"{address.domain} is not a roster domain, and the mailbox name "
-                f"{address.local} is on {known} only (an old or alias domain)")
+                f"{address.local} is on {known} only (an old or alias domain){evidence}")
     if resolution.kind == Kind.OLD_DOMAIN:
         return (f"{resolution.evidence}; ClassLink sends no one with {address.local} on "
                 f"{address.domain}, and an active {address.local} on {known} only")
@@ -58,7 +59,8 @@ def decide(
     top = [h for h in hits if h.rank == best]
     people = {person_key(index.users[h.position]) for h in top}
     active = [h for h in top if index.users[h.position].active]
-    if len(people) > 1 or len({index.users[h.position].email for h in active}) > 1:
+    if (len(people) > 1 or len({index.users[h.position].email for h in active}) > 1
+            or _namesakes(index, top)):
         return _seated_tie(index, address, top, resolution, context) or ambiguous(
             index, address, top)
     if not active:
@@ -77,6 +79,12 @@ def decide(
     return fix(address, teacher, hit.kind, confidence, reason, candidates)
 
 
+def _namesakes(index: RosterIndex, hits: list[Hit]) -> bool:
+    """Records of one name that are two people all the same (see names.why_two_people)."""
+    users = list({h.position: index.users[h.position] for h in hits}.values())
+    return any(why_two_people(a, b) for i, a in enumerate(users) for b in users[i + 1 :])
+
+
 def _seated_tie(
     index: RosterIndex, address: Address, top: list[Hit], resolution: DomainResolution,
     context: LicenseContext,
@@ -84,8 +92,14 @@ def _seated_tie(
     """Equally good candidates whose roster address is exactly on another row of the license
     are seated there, so this row does not mean them. A fix only when that leaves one person,
     with one active record and a safe hit of the same rank, who shares no name with anyone
-    seated (two records of one name could be one person listed twice)."""
+    seated (two records of one name could be one person listed twice). Never between typos
+    or nicknames: a slip of a seated teacher's address, or their nickname, is often that
+    teacher listed twice."""
+    if any(h.kind == Kind.TYPO and not h.safe for h in top):
+        return None  # a slip as close to a seated teacher's address may be a repeat of it
     seated = {h.position: context.seat(index.users[h.position].email) for h in top}
+    if any(h.kind == Kind.NICKNAME and seated[h.position] is not None for h in top):
+        return None  # a seated teacher's nickname row is often that teacher listed twice
     rest = [h for h in top if seated[h.position] is None]
     if len(rest) == len(top) or not rest:
         return None
@@ -152,10 +166,17 @@ def inactive(
     old = [index.users[p] for p in positions]
     old_emails = {u.email for u in old}
     active: dict[str, int] = {}
+    namesakes: dict[str, tuple[int, str]] = {}  # same name, but something says two people
     for user in old:
         for p in index.people.get(person_key(user), ()):
             if index.users[p].email and index.users[p].email not in old_emails:
-                active.setdefault(index.users[p].email, p)
+                why = why_two_people(user, index.users[p])
+                if why:
+                    namesakes.setdefault(index.users[p].email, (p, why))
+                else:
+                    active.setdefault(index.users[p].email, p)
+    for email in active:
+        namesakes.pop(email, None)
     raw = address.raw
     # A disabled record can simply be enabled; prefer it to one marked for deletion.
     record = next((u for u in old if not is_deleted(u)), old[0])
@@ -175,6 +196,10 @@ def inactive(
                 for p in active.values()]
         return ambiguous(index, address, hits)
     found = f"({notes.who(record)}, {record.email}, sourcedId {record.sourced_id})"
+    others = tuple(Candidate.of(index.users[p], score=0.0, reason=f"same name, but {why}")
+                   for p, why in namesakes.values())
+    aside = "".join(f"; ClassLink also sends {notes.who(index.users[p])} ({email}), not "
+                    f"suggested: {why}" for email, (p, why) in namesakes.items())
     if is_deleted(record):
         note = (f"{display(raw)} is only on a ClassLink record marked for deletion {found}, "
                 "and no active record of the same person was found; the district must restore "
@@ -185,7 +210,8 @@ def inactive(
                 "no active record of the same person was found; the district must enable the "
                 "account in ClassLink")
     return MatchResult(raw, MatchStatus.INACTIVE, None, via,
-                       1.0 if record.email == raw else 0.95, old_candidates, record, note)
+                       1.0 if record.email == raw else 0.95, old_candidates + others, record,
+                       note + aside)
 
 
 def is_deleted(user: RosterUser) -> bool:
@@ -201,6 +227,8 @@ def not_found(index: RosterIndex, address: Address, resolution: DomainResolution
                            (Candidate.of(no_email, score=0.0, reason="no email"),), no_email,
                            f"ClassLink sends {notes.who(no_email)} without an email address, "
                            f"so {display(raw)} cannot match; ask the district to add it")
+    if resolution.withheld:
+        return _alias_withheld(index, address, resolution)
     elsewhere = _same_local_elsewhere(index, address)
     candidates = tuple(Candidate.of(u, score=0.0, reason="same mailbox name, other domain")
                        for u in elsewhere)
@@ -223,6 +251,23 @@ def not_found(index: RosterIndex, address: Address, resolution: DomainResolution
     return MatchResult(raw, MatchStatus.NOT_FOUND, note=(
         f"ClassLink sends no teacher or administrator with {display(raw)}, nor a safe "
         "near-miss of it"))
+
+
+def _alias_withheld(
+    index: RosterIndex, address: Address, resolution: DomainResolution
+) -> MatchResult:
+    """The mailbox name is on one roster domain, but too little says the license's domain is
+    that domain's old or alias one: the record is listed (score 0), never suggested."""
+    home = resolution.withheld
+    staff = [index.users[p] for p in index.by_key.get(f"{address.local}@{home}", ())
+             if index.users[p].is_staff]
+    candidates = tuple(Candidate.of(u, score=0.0, reason=f"same mailbox name on {home}; "
+                                    "not suggested") for u in staff)
+    listed = (f"; {notes.candidate_list(staff)} has the same mailbox name on {home} but is "
+              "not suggested") if staff else ""
+    return MatchResult(
+        address.raw, MatchStatus.NOT_FOUND, None, Kind.UNKNOWN_DOMAIN, 0.0, candidates, None,
+        f"ClassLink sends no one on {address.domain}{listed}: {resolution.evidence}")
 
 
 def _same_local_elsewhere(index: RosterIndex, address: Address) -> list[RosterUser]:

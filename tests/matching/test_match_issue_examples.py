@@ -34,8 +34,14 @@ def test_jsmith2_is_not_jsmith_either_way() -> None:
     assert first.status is MatchStatus.NOT_FOUND and first.suggestion is None
 
 
-def test_old_domain_is_an_alias_fix() -> None:
-    [result] = match_emails(["jsmith@lincoln.k12.ca.us"], [JOHN, JANE, MARY, OTHER])
+def test_old_domain_is_an_alias_fix_when_the_license_shows_it() -> None:
+    # jsmith alone on an unknown domain could be any J. Smith at another school: the issue's
+    # example is a fix only when the license's other rows show the old domain (issue 12)
+    [alone] = match_emails(["jsmith@lincoln.k12.ca.us"], [JOHN, JANE, MARY, OTHER])
+    assert (alone.status, alone.suggestion) == (MatchStatus.NOT_FOUND, None)
+    assert [(c.email, c.score) for c in alone.candidates] == [("jsmith@lincolnusd.org", 0.0)]
+    result, _ = match_emails(["jsmith@lincoln.k12.ca.us", "mjohnson@lincoln.k12.ca.us"],
+                             [JOHN, JANE, MARY, OTHER])
     assert (result.status, result.suggestion, result.kind) == (
         MatchStatus.FIX, "jsmith@lincolnusd.org", "alias_domain")
     assert "lincoln.k12.ca.us" in result.note

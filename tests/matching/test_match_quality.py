@@ -15,8 +15,12 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 def test_generated_districts_meet_the_quality_targets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(BENCH))
-    from match_data import make_dataset  # type: ignore[import-not-found,unused-ignore]
+    from match_data import (  # type: ignore[import-not-found,unused-ignore]
+        ALIAS_CATEGORIES,
+        make_dataset,
+    )
     from match_quality import (  # type: ignore[import-not-found,unused-ignore]
+        category_table,
         issue8_table,
         run_baseline,
         run_matcher,
@@ -46,3 +50,9 @@ def test_generated_districts_meet_the_quality_targets(monkeypatch: pytest.Monkey
             "sibling_cross", "stale_other_person", "tie_unsafe"} <= set(issue8)
     assert all(c["precision"] == 1.0 for c in issue8.values()), issue8
     assert all(c["recall"] >= 0.9 for c in issue8.values() if c["recall"] is not None), issue8
+    # issue 12: short mailbox names on another school's domain are never moved; a full name
+    # on an old domain and a doubled @ are
+    alias = category_table(rows, mine, ALIAS_CATEGORIES)
+    assert {"alias_foreign", "foreign_block", "alias_full"} <= set(alias), alias
+    assert all(c["precision"] == 1.0 for c in alias.values()), alias
+    assert alias["alias_foreign"]["right"] == alias["alias_foreign"]["rows"] > 0, alias

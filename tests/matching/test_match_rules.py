@@ -28,6 +28,7 @@ CASES = [
     ("U+200B before the @", "jsmith\u200b@lincolnusd.org", FIX, JS, "whitespace"),
     ("BOM and tab", "\ufeff\t" + JS, FIX, JS, "whitespace"),
     ("mailto and brackets", "John Smith <mailto:jsmith@lincolnusd.org>", FIX, JS, "format"),
+    ("doubled @", "jsmith@@lincolnusd.org", FIX, JS, "format"),
     ("+tag", "jsmith+pivot@lincolnusd.org", FIX, JS, "plus"),
     # Gmail dots only on Gmail
     ("gmail dots", "jane.doe.stm@gmail.com", FIX, "janedoe.stm@gmail.com", "gmail"),
@@ -40,7 +41,10 @@ CASES = [
     ("linclnusd.org", "jsmith@linclnusd.org", FIX, JS, "domain"),
     ("swapped TLD", "jsmith@lincolnusd.com", FIX, JS, "domain"),
     ("missing TLD", "jsmith@lincolnusd", FIX, JS, "domain"),
-    ("old domain", "jsmith@lincoln.k12.ca.us", FIX, JS, "alias_domain"),
+    ("old domain, full name", "rachel.green@unionsd.k12.us", FIX, "Rachel.Green@hsd.org",
+     "alias_domain"),
+    ("old domain, initial + last name alone", "jsmith@lincoln.k12.ca.us", NOT_FOUND, None,
+     "unknown_domain"),
     ("never hsd.org -> esd.org", "pchen@hsd.org", NOT_FOUND, None, "other_domain"),
     ("never esd.org -> hsd.org", "rdavis@esd.org", NOT_FOUND, None, "other_domain"),
     ("unknown domain, unknown name", "zz@nowhere.example", NOT_FOUND, None, "unknown_domain"),
@@ -116,7 +120,7 @@ def test_rule(
     assert result.note
 
 
-@pytest.mark.parametrize("email", ["", "   ", "jsmith", "jsmith@@lincolnusd.org", "a@b@c.org",
+@pytest.mark.parametrize("email", ["", "   ", "jsmith", "zz@@lincolnusd.org", "a@b@c.org",
                                    "@lincolnusd.org", "jsmith@"])
 def test_malformed_addresses_are_not_found_with_a_reason(
     match: Callable[[str], MatchResult], email: str
