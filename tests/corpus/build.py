@@ -1059,16 +1059,19 @@ def step2_cases(c: Corpus) -> None:
     d.fillers(6)
     d.students(180)
     others = [t for t in d.teacher_emails() if t not in (a.email, b.email)]
-    rows = [*others, "dwhitaker@eastlakesd,org", "rhernandez@@eastlakesd.org"]
+    rows = [*others, "dwhitaker@eastlakesd,org", "rhernandez@@eastlakesd.org",
+            "Mrs. Alvarez (science)"]
     email_case(c, "s2-malformed", "malformed addresses on the license",
-               "Two rows are not valid addresses (dwhitaker@eastlakesd,org and "
-               "rhernandez@@eastlakesd.org): retype them as dwhitaker@ and "
-               "rhernandez@eastlakesd.org.",
+               "Three rows are not valid addresses: dwhitaker@eastlakesd,org and "
+               "rhernandez@@eastlakesd.org are the roster's dwhitaker@ and rhernandez@ "
+               "misspelt; 'Mrs. Alvarez (science)' needs her address.",
                d, rows, ["email_exact", "email_fix", "email_malformed"],
-               fixes={"dwhitaker@eastlakesd,org": a.email},
-               note="The comma row is repaired (email_fix to the roster address: the same "
-                    "advice, and more precise); a doubled @ stays email_malformed. Whitaker and "
-                    "Hernandez are named by these rows, so they are not 'teachers not on the "
+               fixes={"dwhitaker@eastlakesd,org": a.email, "rhernandez@@eastlakesd.org": b.email},
+               note="Both rows are copy-paste damage with one obvious repair (a comma for the "
+                    "dot, a doubled @), so each is an email_fix to the roster address: the same "
+                    "advice as email_malformed, and more precise. A name typed where an address "
+                    "belongs ('Mrs. Alvarez (science)') has no repair: email_malformed. Whitaker "
+                    "and Hernandez are named by these rows, so they are not 'teachers not on the "
                     "license'.")
 
     # No instructors at all.
