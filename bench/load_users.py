@@ -376,9 +376,11 @@ def _elements(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def action_of(value: str) -> str:
-    """The action a rosterbot button value names ("rb1|dialog|action|digest|arg")."""
+    """The action a rosterbot button value names ("rb2|dialog|step|action|digest|arg", or the
+    older "rb1|dialog|action|digest|arg"; see bot.action_values)."""
     parts = value.split("|")
-    return parts[2] if len(parts) > 2 else ""
+    index = 3 if parts[0] == "rb2" else 2
+    return parts[index] if len(parts) > index else ""
 
 
 def _button(message: dict[str, Any], action: str) -> tuple[str, str]:

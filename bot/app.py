@@ -84,10 +84,11 @@ def build_service(
             raise TypeError("build_service needs a messenger when the client is not a WebClient")
         messenger = SlackMessenger(client)
     knowledge = kb or load_knowledge()
+    identity = IdentityResolver(client)
     return RosterService(Deps(
         diagnoser=diagnoser, store=store, kb=knowledge, renderer=Renderer.create(knowledge),
-        identity=IdentityResolver(client), messenger=messenger,
-        channels=ChannelPrivacy(client), cache=DiagnosisCache(),
+        identity=identity, messenger=messenger,
+        channels=ChannelPrivacy(client, insider=identity.is_insider), cache=DiagnosisCache(),
         action_key=action_key(settings), support_channel=settings.support_channel,
         dialog_ttl_seconds=settings.dialog_ttl_seconds,
         escalation_window_seconds=settings.escalation_window_seconds,

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.dialog import CHECK_STEPS, Action, Step, encode_action_value
+from bot.action_values import encode_action_value
+from bot.dialog import CHECK_STEPS, Action, Step
 
 Block = dict[str, Any]
 
@@ -84,7 +85,7 @@ def step_message(
     tail: list[Block] = []
     if step is Step.SANITY and teachers:
         tail += teacher_picker(dialog_id=dialog_id, teachers=teachers, key=key)
-    tail.append(actions_block(step_buttons(step), dialog_id=dialog_id, key=key))
+    tail.append(actions_block(step_buttons(step), dialog_id=dialog_id, key=key, step=step))
     header = f"Step {number} of {len(CHECK_STEPS)}: {title}"
     return _message(header=header, body=body, tail=tail, ephemeral=ephemeral)
 
@@ -154,21 +155,36 @@ def link_modal(*, licenses: Sequence[tuple[str, str]], metadata: str) -> dict[st
     }
 
 
+TEACHER_SEARCH_ACTION_ID = ACTION_ID_PREFIX + Action.PICK_TEACHER
+
+
 def teacher_picker(
     *, dialog_id: str, teachers: Sequence[tuple[str, str]], key: bytes = b"",
     placeholder: str = "Pick a teacher",
 ) -> list[Block]:
-    """A static select over (email, name) pairs: at most 100 options, each value an encoded
-    pick_teacher action; when some do not fit, a context line says how many to type instead."""
-    options: list[Block] = []
-    skipped = 0
-    for email, name in teachers:
-        value = encode_action_value(dialog_id, Action.PICK_TEACHER, email, key=key)
-        if len(options) >= MAX_SELECT_OPTIONS or len(value) > MAX_OPTION_VALUE:
-            skipped += 1
-            continue
-        label = f"{name} ({email})" if name else email
-        options.append({"text": plain_text(label, MAX_OPTION_TEXT), "value": value})
+    """The sanity step's picker over (email, name) pairs, in the order given (the license's
+    teachers first). Up to 100 it is a static select whose option values are signed
+    pick_teacher actions. Past Slack's 100 options it is an external_select searched as the user
+    types (Slack asks with block_suggestion requests; `teacher_options` answers), its block_id
+    the signed dialog id, with a line saying how many teachers there are to search."""
+    if len(teachers) > MAX_SELECT_OPTIONS:
+        marker = encode_action_value(dialog_id, Action.PICK_TEACHER, key=key, step=Step.SANITY)
+        return [
+            {
+                "type": "actions",
+                "block_id": _checked_id(marker),
+                "elements": [{
+                    "type": "external_select",
+                    "action_id": _checked_id(TEACHER_SEARCH_ACTION_ID),
+                    "placeholder": plain_text("Type a teacher's name or email",
+                                              MAX_PLACEHOLDER_TEXT),
+                    "min_query_length": 0,
+                }],
+            },
+            context_block(f"{len(teachers)} teachers, those on the license first: type a name "
+                          "or an email to find one."),
+        ]
+    options, skipped = _teacher_options(teachers, dialog_id=dialog_id, key=key)
     blocks: list[Block] = []
     if options:
         blocks.append({
@@ -176,7 +192,7 @@ def teacher_picker(
             "block_id": _checked_id("rosterbot.teacher_picker"),
             "elements": [{
                 "type": "static_select",
-                "action_id": _checked_id(ACTION_ID_PREFIX + Action.PICK_TEACHER),
+                "action_id": _checked_id(TEACHER_SEARCH_ACTION_ID),
                 "placeholder": plain_text(placeholder, MAX_PLACEHOLDER_TEXT),
                 "options": options,
             }],
@@ -184,6 +200,71 @@ def teacher_picker(
     if skipped:
         blocks.append(context_block(f"and {skipped} more: type a teacher's email to look them up"))
     return blocks
+
+
+def teacher_options(
+    teachers: Sequence[tuple[str, str]], *, dialog_id: str, key: bytes = b"",
+) -> list[Block]:
+    """The answer to a teacher search (block_suggestion): the first 100 (email, name) matches
+    as options whose values are signed pick_teacher actions for `dialog_id`."""
+    return _teacher_options(teachers, dialog_id=dialog_id, key=key)[0]
+
+
+def _teacher_options(
+    teachers: Sequence[tuple[str, str]], *, dialog_id: str, key: bytes,
+) -> tuple[list[Block], int]:
+    """At most 100 options, and how many teachers did not fit (or had too long an address)."""
+    options: list[Block] = []
+    skipped = 0
+    for email, name in teachers:
+        if len(options) >= MAX_SELECT_OPTIONS:
+            skipped += 1
+            continue
+        value = encode_action_value(dialog_id, Action.PICK_TEACHER, email, key=key,
+                                    step=Step.SANITY)
+        if len(value) > MAX_OPTION_VALUE:
+            skipped += 1
+            continue
+        label = f"{name} ({email})" if name else email
+        options.append({"text": plain_text(label, MAX_OPTION_TEXT), "value": value})
+    return options, skipped
+
+
+def license_prompt(text: str, *, dialog_id: str, key: bytes = b"",
+                   placeholder: str = "Search licenses by ID, name or district") -> Message:
+    """The choose-license step: `text`, then a searchable license picker (an external_select;
+    Slack asks for its options with block_suggestion requests as the user types). Its block_id
+    carries the signed dialog id, so the options request knows whose options to sign."""
+    marker = encode_action_value(dialog_id, Action.CHOOSE_LICENSE, key=key,
+                                 step=Step.CHOOSE_LICENSE)
+    picker: Block = {
+        "type": "actions",
+        "block_id": _checked_id(marker),
+        "elements": [{
+            "type": "external_select",
+            "action_id": _checked_id(ACTION_ID_PREFIX + Action.CHOOSE_LICENSE),
+            "placeholder": plain_text(placeholder, MAX_PLACEHOLDER_TEXT),
+            "min_query_length": 0,
+        }],
+    }
+    return _message(header=None, body=text, tail=[picker], ephemeral=False)
+
+
+def license_options(
+    licenses: Sequence[tuple[str, str]], *, dialog_id: str, key: bytes = b"",
+) -> list[Block]:
+    """The options answering a license picker's block_suggestion: (id, label) pairs, at most
+    100, each value a signed choose_license action for `dialog_id` at the choose-license step."""
+    options: list[Block] = []
+    for license_id, label in licenses:
+        value = encode_action_value(dialog_id, Action.CHOOSE_LICENSE, license_id, key=key,
+                                    step=Step.CHOOSE_LICENSE)
+        if len(value) > MAX_OPTION_VALUE:
+            continue
+        options.append({"text": plain_text(label, MAX_OPTION_TEXT), "value": value})
+        if len(options) == MAX_SELECT_OPTIONS:
+            break
+    return options
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,9 +288,10 @@ def context_block(text: str) -> Block:
 
 def actions_block(
     buttons: Sequence[Button], *, dialog_id: str, key: bytes = b"",
-    block_id: str = "rosterbot.actions",
+    block_id: str = "rosterbot.actions", step: str = "",
 ) -> Block:
-    """One row of buttons (at most 25); each value is encode_action_value(dialog_id, ...)."""
+    """One row of buttons (at most 25); each value is encode_action_value(dialog_id, ...),
+    naming `step` when the row belongs to a step's message."""
     if not buttons:
         raise ValueError("an actions block needs at least one button")
     if len(buttons) > MAX_ACTIONS_ELEMENTS:
@@ -217,7 +299,7 @@ def actions_block(
     return {
         "type": "actions",
         "block_id": _checked_id(block_id),
-        "elements": [_button(b, dialog_id=dialog_id, key=key) for b in buttons],
+        "elements": [_button(b, dialog_id=dialog_id, key=key, step=step) for b in buttons],
     }
 
 
@@ -225,8 +307,8 @@ def plain_text(text: str, limit: int) -> Block:
     return {"type": "plain_text", "text": _clip(text, limit) or " ", "emoji": True}
 
 
-def _button(button: Button, *, dialog_id: str, key: bytes) -> Block:
-    value = encode_action_value(dialog_id, button.action, button.arg, key=key)
+def _button(button: Button, *, dialog_id: str, key: bytes, step: str = "") -> Block:
+    value = encode_action_value(dialog_id, button.action, button.arg, key=key, step=step)
     if len(value) > MAX_BUTTON_VALUE:  # encode_action_value already refuses; kept as a guard
         raise ValueError("button value too long")
     element: Block = {

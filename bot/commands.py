@@ -15,7 +15,7 @@ USAGE = {
     "troubleshoot": "/roster troubleshoot [license]",
     "check": "/roster check [license]",
     "email": "/roster email <address>",
-    "teacher": "/roster teacher <address>",
+    "teacher": "/roster teacher [license] <address>",
     "app": "/roster app [license]",
     "link": "/roster link [license]",
     "unlink": "/roster unlink",
@@ -26,6 +26,7 @@ USAGE = {
 class Command:
     name: str
     argument: str | None = None
+    license_id: str | None = None  # `teacher <license> <address>`: the license named first
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,9 @@ def parse_command(text: str) -> Command | BadCommand:
     required = "<" in usage
     if required and not args:
         return BadCommand("This needs an argument.", usage)
+    license_id = args.pop(0) if name == "teacher" and len(args) == 2 else None
+    if license_id is not None and not _LICENSE_ID.match(license_id):
+        return BadCommand("That does not look like a license id.", usage)
     argument = args[0] if args else None
     if argument is not None and name in ("email", "teacher"):
         argument = argument.strip("<>").removeprefix("mailto:").split("|")[-1]
@@ -58,4 +62,4 @@ def parse_command(text: str) -> Command | BadCommand:
             return BadCommand("That does not look like an email address.", usage)
     elif argument is not None and not _LICENSE_ID.match(argument):
         return BadCommand("That does not look like a license id.", usage)
-    return Command(name, argument)
+    return Command(name, argument, license_id)

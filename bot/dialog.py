@@ -12,13 +12,18 @@ them; `fixed` ends in FIXED,
 `talk_to_support` in ESCALATED (from which `fixed` is still possible); CLOSED ends a dialog that
 could not start. Pressing the same final button twice is a no-op, so a double click or a Slack
 retry never escalates twice. The service must still check that a button's dialog belongs to the
-channel and that the presser may act on it (see decode_action_value).
+channel and that the presser may act on it (see bot.action_values and bot.policy).
+
+Older messages: a press names the step its message was rendered for (`Press.step`). On a message
+of an earlier or later step than the dialog's, only what is safe there acts on that message's
+own step (*Check again* re-runs that step's check in place, a teacher pick reports on the
+teacher); *This fixed it* and *Talk to support* concern the whole dialog and act as usual;
+anything else (*Next*, *Back*, a license pick) gives OutOfDate, which points at the current
+message and changes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,7 +32,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, overload
 
 from bot.errors import InvalidTransition
-from bot.intents import find_email, read_reply
+from bot.intents import find_email, read_reply, typed_license_id
 from checks.steps import STEPS
 
 
@@ -143,6 +148,7 @@ class Start:
 class Press:
     action: Action
     value: str = ""
+    step: Step | None = None  # the step the pressed message was rendered for, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +214,13 @@ class Say:
     key: str
 
 
+@dataclass(frozen=True, slots=True)
+class OutOfDate:
+    """Tell the presser (only) that the message is out of date, linking the current one."""
+
+
 Effect = ShowStep | RunCheck | LookupEmail | TeacherReport | AskLicense | Escalate | Close | \
-    ShowFaq | Say
+    ShowFaq | Say | OutOfDate
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,6 +242,7 @@ class DialogState:
     version: int = 0
     created_at: float = 0.0
     updated_at: float = 0.0
+    current_ts: str = ""  # the message showing the current step, once posted
 
     def result(self, step: Step | str) -> str | None:
         """The last recorded status (pass/warn/fail/unknown) of a check step, if it ran."""
@@ -248,6 +260,7 @@ class DialogState:
             "license_id": self.license_id, "step": str(self.step), "tried": list(self.tried),
             "results": dict(self.results), "version": self.version,
             "created_at": self.created_at, "updated_at": self.updated_at,
+            "current_ts": self.current_ts,
         }
 
     @classmethod
@@ -263,6 +276,7 @@ class DialogState:
                 results=MappingProxyType(_str_map(data, "results")),
                 version=int(data["version"]),
                 created_at=float(data["created_at"]), updated_at=float(data["updated_at"]),
+                current_ts=_str(data, "current_ts") if "current_ts" in data else "",
             )
         except KeyError as exc:
             raise ValueError(f"dialog state: missing field {exc.args[0]!r}") from exc
@@ -311,7 +325,7 @@ def begin(
     event: Start, *, dialog_id: str, channel_id: str, thread_ts: str, user_id: str, now: float
 ) -> Transition:
     """A new dialog: straight to step 1 with a license, else ask staff for one, else close."""
-    _check_dialog_id(dialog_id)
+    check_dialog_id(dialog_id)
     state = DialogState(
         dialog_id=dialog_id, channel_id=channel_id, thread_ts=thread_ts, user_id=user_id,
         license_id=None, step=Step.CLOSED, created_at=now, updated_at=now,
@@ -334,6 +348,13 @@ def record_result(state: DialogState, step: Step, status: str, *, now: float) ->
         raise InvalidTransition(f"{step} is not a check step")
     results = MappingProxyType({**state.results, str(step): str(status)})
     return replace(state, results=results, version=state.version + 1, updated_at=now)
+
+
+def at_message(state: DialogState, step: Step, ts: str) -> DialogState:
+    """The state knowing that message `ts` shows `step`, when that is still the current step."""
+    if step is not state.step or ts == state.current_ts:
+        return state
+    return replace(state, current_ts=ts)
 
 
 def is_expired(state: DialogState, now: float, ttl: float) -> bool:
@@ -364,6 +385,8 @@ def _press(state: DialogState, event: Press, *, now: float) -> Transition:
         raise InvalidTransition("start_troubleshooting begins a new dialog (use begin)")
     if state.step in FINAL_STEPS:
         return _press_final(state, action, now=now)
+    if event.step is not None and event.step is not state.step:
+        return _press_older(state, event, now=now)
     if state.step is Step.CHOOSE_LICENSE:
         if action is Action.CHOOSE_LICENSE:
             return _choose(state, event.value, now=now)
@@ -387,13 +410,32 @@ def _press_check_step(state: DialogState, event: Press, *, now: float) -> Transi
     if action is Action.TALK_TO_SUPPORT:
         return _escalate(state, now=now)
     if action is Action.PICK_TEACHER and step is Step.SANITY:
-        email = find_email(event.value)
-        if email is None:
-            raise InvalidTransition(f"pick_teacher needs an email address, got {event.value!r}")
-        return Transition(
-            _moved(state, now=now, tried=("sanity:teacher_report",)), (TeacherReport(email),)
-        )
+        return _pick_teacher(state, event.value, now=now)
     raise _illegal(state, action)
+
+
+def _pick_teacher(state: DialogState, value: str, *, now: float) -> Transition:
+    email = find_email(value)
+    if email is None:
+        raise InvalidTransition(f"pick_teacher needs an email address, got {value!r}")
+    return Transition(
+        _moved(state, now=now, tried=("sanity:teacher_report",)), (TeacherReport(email),)
+    )
+
+
+def _press_older(state: DialogState, event: Press, *, now: float) -> Transition:
+    """A press on a message of another step than the dialog's current one (see the module
+    docstring): safe actions act on that message's own step, the rest say it is out of date."""
+    shown, action = event.step, event.action
+    if action in (Action.FIXED, Action.TALK_TO_SUPPORT):
+        return _press(state, replace(event, step=None), now=now)
+    if shown is not None and shown in CHECK_STEPS and state.step in CHECK_STEPS:
+        if action is Action.CHECK_AGAIN:
+            moved = _moved(state, now=now, tried=(f"{shown}:check_again",))
+            return Transition(moved, (RunCheck(shown),))
+        if action is Action.PICK_TEACHER and shown is Step.SANITY:
+            return _pick_teacher(state, event.value, now=now)
+    return Transition(state, (OutOfDate(),))
 
 
 def _press_final(state: DialogState, action: Action, *, now: float) -> Transition:
@@ -468,8 +510,9 @@ def _reply(state: DialogState, text: str, *, now: float) -> Transition:
         return Transition(
             _moved(state, now=now, tried=("sanity:teacher_report",)), (TeacherReport(arg),)
         )
-    if kind == "license" and step is Step.CHOOSE_LICENSE:
-        return _choose(state, arg, now=now)
+    typed = typed_license_id(text) if step is Step.CHOOSE_LICENSE else None
+    if typed is not None and kind in ("license", "question"):
+        return _choose(state, typed, now=now)  # the service says so when it does not exist
     if kind == "action":
         action = Action(arg)
         if step is Step.CHOOSE_LICENSE and action is not Action.TALK_TO_SUPPORT:
@@ -500,68 +543,12 @@ def _faq(state: DialogState, text: str, *, now: float) -> Transition:
 
 
 # ---------------------------------------------------------------------------------------------
-# Button values: "rb1|<dialog_id>|<action>|<digest>|<arg>"
+# Dialog ids (also checked by bot.action_values, which puts them in button values)
 
-VALUE_PREFIX = "rb1"
-MAX_VALUE_LENGTH = 2000  # Slack's limit for a button value
 _DIALOG_ID = re.compile(r"[A-Za-z0-9_-]{0,64}")  # "" for messages outside a dialog (FAQ answers)
 
 
-class InvalidActionValue(InvalidTransition):
-    """A button value that this bot did not produce, or that was altered."""
-
-
-@dataclass(frozen=True, slots=True)
-class ActionValue:
-    dialog_id: str
-    action: Action
-    arg: str = ""
-
-
-def encode_action_value(
-    dialog_id: str, action: Action | str, arg: str = "", *, key: bytes = b""
-) -> str:
-    """A button value naming the dialog, the action and its argument, with an integrity digest.
-
-    Pass the same `key` (e.g. derived from the signing secret) to decode; with the default empty
-    key the digest only catches edits, not forgery. ValueError when the result exceeds 2000 chars.
-    """
-    _check_dialog_id(dialog_id)
-    action = Action(action)
-    value = "|".join((VALUE_PREFIX, dialog_id, action, _digest(dialog_id, action, arg, key), arg))
-    if len(value) > MAX_VALUE_LENGTH:
-        raise ValueError(f"action value has {len(value)} characters (limit {MAX_VALUE_LENGTH})")
-    return value
-
-
-def decode_action_value(value: str, *, key: bytes = b"") -> ActionValue:
-    """The parts of a value from encode_action_value; InvalidActionValue when malformed/altered.
-
-    This only proves the value is well formed and unaltered: the caller must still check that
-    the dialog exists, belongs to the channel the click came from, and that the user may act.
-    """
-    parts = value.split("|", 4)
-    if len(parts) != 5 or parts[0] != VALUE_PREFIX:
-        raise InvalidActionValue("not a rosterbot action value")
-    _, dialog_id, action_name, digest, arg = parts
-    if not _DIALOG_ID.fullmatch(dialog_id):
-        raise InvalidActionValue("malformed dialog id in action value")
-    try:
-        action = Action(action_name)
-    except ValueError:
-        raise InvalidActionValue(f"unknown action {action_name!r} in action value") from None
-    if not hmac.compare_digest(digest, _digest(dialog_id, action, arg, key)):
-        raise InvalidActionValue("action value was altered (digest mismatch)")
-    return ActionValue(dialog_id, action, arg)
-
-
-def _digest(dialog_id: str, action: str, arg: str, key: bytes) -> str:
-    if len(key) > 32:  # blake2s keys are at most 32 bytes; longer secrets are hashed down
-        key = hashlib.blake2s(key).digest()
-    message = f"{dialog_id}|{action}|{arg}".encode()
-    return hashlib.blake2s(message, key=key, digest_size=10).hexdigest()  # 80-bit tag
-
-
-def _check_dialog_id(dialog_id: str) -> None:
+def check_dialog_id(dialog_id: str) -> None:
+    """ValueError unless `dialog_id` may name a dialog (0-64 letters, digits, '_' or '-')."""
     if not _DIALOG_ID.fullmatch(dialog_id):
         raise ValueError(f"dialog id {dialog_id!r} must be 0-64 letters, digits, '_' or '-'")

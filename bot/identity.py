@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.knowledge import Audience
+
 log = logging.getLogger(__name__)
 
 
@@ -23,8 +25,9 @@ class Actor:
     is_staff: bool
 
     @property
-    def audience(self) -> str:
-        return "staff" if self.is_staff else "customer"
+    def audience(self) -> Audience:
+        """Who reads what is said to this actor alone (an ephemeral reply, a DM)."""
+        return Audience.STAFF if self.is_staff else Audience.CUSTOMER
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,18 @@ def is_staff(user: Mapping[str, Any] | None, installation: Installation) -> bool
         return False
     if user.get("is_restricted") or user.get("is_ultra_restricted") or user.get("is_stranger"):
         return False
+    return _of_installation(user, installation)
+
+
+def is_insider(user: Mapping[str, Any] | None, installation: Installation) -> bool:
+    """Staff, or a bot of the installing workspace (such as rosterbot itself): a channel whose
+    members are all insiders is internal. Guests, external members and strangers are not."""
+    if user and user.get("is_bot") and not user.get("deleted"):
+        return _of_installation(user, installation)
+    return is_staff(user, installation)
+
+
+def _of_installation(user: Mapping[str, Any], installation: Installation) -> bool:
     home = user.get("team_id")
     if home and home == installation.team_id:
         return True
@@ -61,7 +76,7 @@ class IdentityResolver:
         self._clock = clock
         self._lock = threading.Lock()
         self._installation: Installation | None = None
-        self._users: dict[str, tuple[float, Actor]] = {}
+        self._users: dict[str, tuple[float, Actor, bool]] = {}  # expiry, actor, insider
 
     def installation(self) -> Installation:
         with self._lock:
@@ -81,27 +96,37 @@ class IdentityResolver:
         if payload_team_id and payload_team_id != installation.team_id \
                 and not installation.enterprise_id:
             return Actor(user_id, payload_team_id, is_staff=False)
-        cached = self._cached(user_id)
-        if cached is not None:
-            return cached
-        actor = self._resolve(user_id, installation)
-        with self._lock:
-            self._users[user_id] = (self._clock() + self._ttl, actor)
-        return actor
+        return self._known(user_id, installation)[0]
 
-    def _cached(self, user_id: str) -> Actor | None:
+    def is_insider(self, user_id: str) -> bool:
+        """Whether a channel member is staff or one of the installing workspace's bots;
+        False when that cannot be verified."""
+        try:
+            installation = self.installation()
+        except Exception:
+            log.warning("auth.test failed; treating member %s as a customer", user_id,
+                        exc_info=True)
+            return False
+        return self._known(user_id, installation)[1]
+
+    def _known(self, user_id: str, installation: Installation) -> tuple[Actor, bool]:
         with self._lock:
             entry = self._users.get(user_id)
         if entry and entry[0] > self._clock():
-            return entry[1]
-        return None
+            return entry[1], entry[2]
+        actor, insider = self._resolve(user_id, installation)
+        with self._lock:
+            self._users[user_id] = (self._clock() + self._ttl, actor, insider)
+        return actor, insider
 
-    def _resolve(self, user_id: str, installation: Installation) -> Actor:
+    def _resolve(self, user_id: str, installation: Installation) -> tuple[Actor, bool]:
         try:
             user = self._api.users_info(user=user_id).get("user")
         except Exception:
             log.warning("users.info failed for %s; treating as a customer", user_id,
                         exc_info=True)
-            return Actor(user_id, None, is_staff=False)
-        team = user.get("team_id") if isinstance(user, Mapping) else None
-        return Actor(user_id, team, is_staff=is_staff(user, installation))
+            return Actor(user_id, None, is_staff=False), False
+        if not isinstance(user, Mapping):
+            return Actor(user_id, None, is_staff=False), False
+        actor = Actor(user_id, user.get("team_id"), is_staff=is_staff(user, installation))
+        return actor, is_insider(user, installation)

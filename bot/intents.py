@@ -77,6 +77,17 @@ def find_email(text: str) -> str | None:
     return found.group(0).rstrip(".") if found else None
 
 
+def typed_license_id(text: str) -> str | None:
+    """The id in a one-word reply to "which license?" (any id shape, digit or not), else None.
+
+    Whether such a license exists is for the caller to ask the license directory."""
+    word = text.strip().strip(".")
+    return word if len(text.split()) == 1 and _TYPED_ID.fullmatch(word) else None
+
+
+_TYPED_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
 def looks_like_license_id(text: str) -> bool:
     """Whether a typed word reads as a license id: letters, digits, '.', '_', '-', and a digit.
 

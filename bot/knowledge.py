@@ -31,7 +31,8 @@ REQUIRED_STRINGS = frozenset({
     "fixed_thanks", "escalation_confirmed", "escalation_already", "escalation_unavailable",
     "faq_prompt", "faq_thanks", "faq_no_followup", "faq_no_match", "email_prompt",
     "teacher_prompt", "usage", "error_apology", "home_customer", "link_done", "unlink_done",
-    "not_linked",
+    "not_linked", "only_you", "dialog_moved", "dialog_not_here", "message_out_of_date",
+    "not_your_dialog",
 })
 
 # A question must score at least this (0..100) against some phrasing to get that article.

@@ -25,6 +25,10 @@ class Messenger(Protocol):
 
     def update(self, channel: str, ts: str, message: Message) -> None: ...
 
+    def direct(self, user: str, message: Message) -> tuple[str, str]:
+        """Post in the bot's direct messages with `user`; (channel, ts) of the new message."""
+        ...
+
     def ephemeral(self, channel: str, user: str, message: Message, *,
                   thread_ts: str | None = None) -> None: ...
 
@@ -72,6 +76,12 @@ class SlackMessenger:
 
     def update(self, channel: str, ts: str, message: Message) -> None:
         self._client.chat_update(channel=channel, ts=ts, **message.payload())
+
+    def direct(self, user: str, message: Message) -> tuple[str, str]:
+        # chat.postMessage to a user id posts in the app's DM with them (chat:write suffices)
+        answer = self._client.chat_postMessage(channel=user, unfurl_links=False,
+                                               **message.payload())
+        return str(answer["channel"]), str(answer["ts"])
 
     def ephemeral(self, channel: str, user: str, message: Message, *,
                   thread_ts: str | None = None) -> None:

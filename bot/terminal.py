@@ -3,8 +3,9 @@
 `TerminalMessenger` implements the Messenger port: every message is printed (thread replies
 indented under their thread, updates re-printed marked "(updated)"), and every button or select
 option it shows gets a number that stays valid while that message shows it. `TerminalSlack`
-answers the three Slack reads the service makes (auth.test, users.info, conversations.info) for a
-one-person workspace, so identity and channel privacy work with no account and no network.
+answers the Slack reads the service makes (auth.test, users.info, conversations.info and
+conversations.members) for a one-person workspace, so identity and channel privacy work with no
+account and no network.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ _TS_BASE = 1_700_000_000
 
 
 class TerminalSlack:
-    """auth.test, users.info and conversations.info for an offline workspace.
+    """auth.test, users.info and conversations.info/members for an offline workspace.
 
     The demo user is a full member of the installing team (staff); channels are internal unless
     named in `shared_channels`; unknown users fail like Slack's user_not_found does.
@@ -66,6 +67,12 @@ class TerminalSlack:
         shared = channel in self.shared_channels
         return {"ok": True, "channel": {"id": channel, "is_im": channel.startswith("D"),
                                         "is_shared": shared, "is_ext_shared": shared}}
+
+    def conversations_members(self, *, channel: str, cursor: str | None = None,
+                              limit: int = 100) -> dict[str, Any]:
+        """Every demo channel has the demo workspace's users as members."""
+        return {"ok": True, "members": list(self.users),
+                "response_metadata": {"next_cursor": ""}}
 
 
 def demo_user(user_id: str, *, team_id: str, name: str) -> dict[str, Any]:
@@ -164,6 +171,9 @@ class TerminalMessenger:
         ts = self._record(channel, thread_ts, ephemeral=False)
         self._show(ts, message, note="")
         return ts
+
+    def direct(self, user: str, message: Message) -> tuple[str, str]:
+        return self.home_channel, self.post(self.home_channel, message)
 
     def update(self, channel: str, ts: str, message: Message) -> None:
         if ts not in self._posted:  # Slack answers message_not_found

@@ -6,9 +6,9 @@
         stub.wait_for("chat.postMessage")
 
 It answers the methods `sandbox.slack_workspace` knows (auth.test, users.info, chat.*, views.*,
-conversations.info/open) with Slack's field names and error codes, checks the bot token, records
-every call (including `response_url` posts), and can be told to fail the next calls of a method
-with 429 + Retry-After or a 5xx, so slack_sdk's retry handlers can be exercised.
+conversations.info/members/open) with Slack's field names and error codes, checks the bot token,
+records every call (including `response_url` posts), and can be told to fail the next calls of a
+method with 429 + Retry-After or a 5xx, so slack_sdk's retry handlers can be exercised.
 """
 
 from __future__ import annotations
@@ -182,6 +182,7 @@ class SlackApiStub:
         is_private: bool = False,
         is_im: bool = False,
         connected_team_ids: tuple[str, ...] = (),
+        members: tuple[str, ...] = (),
     ) -> None:
         channel = SlackChannel(
             id=channel_id,
@@ -190,6 +191,7 @@ class SlackApiStub:
             is_private=is_private,
             is_im=is_im,
             connected_team_ids=connected_team_ids,
+            members=members,
         )
         with self._changed:
             self.workspace.add_channel(channel)

@@ -65,6 +65,7 @@ class SlackChannel:
     is_private: bool = False
     is_im: bool = False
     connected_team_ids: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()  # what conversations.members lists
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ class SlackWorkspace:
             "users.info": self._users_info,
             "conversations.info": self._conversations_info,
             "conversations.open": self._conversations_open,
+            "conversations.members": self._conversations_members,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.postEphemeral": self._chat_post_ephemeral,
@@ -209,6 +211,14 @@ class SlackWorkspace:
             obj["internal_team_ids"] = [self.identity.team_id]
         return ApiReply({"ok": True, "channel": obj})
 
+    def _conversations_members(self, params: JsonObject) -> ApiReply:
+        """All members in one page (cursor and limit are accepted and not needed)."""
+        channel = self.channels.get(str(params.get("channel", "")))
+        if channel is None:
+            return error_reply("channel_not_found")
+        return ApiReply({"ok": True, "members": list(channel.members),
+                         "response_metadata": {"next_cursor": ""}})
+
     def _conversations_open(self, params: JsonObject) -> ApiReply:
         users = str(params.get("users", ""))
         if not users:
@@ -217,9 +227,15 @@ class SlackWorkspace:
             return error_reply("not_enough_users")  # group DMs are not simulated
         if users not in self.users:
             return error_reply("user_not_found")
-        channel_id = "D" + users.removeprefix("U").removeprefix("W")
-        self.channels.setdefault(channel_id, SlackChannel(channel_id, channel_id, is_im=True))
-        return ApiReply({"ok": True, "channel": {"id": channel_id}})
+        return ApiReply({"ok": True, "channel": {"id": self._direct_channel(users)}})
+
+    def _direct_channel(self, user_id: str) -> str:
+        """The bot's DM channel with a user, as conversations.open (or a post to the user id)
+        finds it."""
+        channel_id = "D" + user_id.removeprefix("U").removeprefix("W")
+        self.channels.setdefault(channel_id, SlackChannel(channel_id, channel_id, is_im=True,
+                                                          members=(user_id,)))
+        return channel_id
 
     # -- messages ---------------------------------------------------------------------------------
 
@@ -249,6 +265,8 @@ class SlackWorkspace:
         channel = str(params.get("channel") or "")
         if not channel:
             return error_reply("channel_not_found")
+        if channel in self.users:  # a user id: the post goes to the bot's DM with them
+            channel = self._direct_channel(channel)
         content = self._message_content(params)
         if isinstance(content, ApiReply):
             return content

@@ -16,14 +16,15 @@ REPO = Path(__file__).resolve().parents[1]
 # Every scope with the Web API method or event that needs it; anything else is a review item.
 ALLOWED_SCOPES = {
     "commands": "slash commands",
-    "chat:write": "chat.postMessage, chat.update, chat.postEphemeral",
+    "chat:write": "chat.postMessage (also to a user id: the app's DM), chat.update, "
+                  "chat.postEphemeral",
     "app_mentions:read": "app_mention",
     "channels:history": "message.channels",
     "groups:history": "message.groups",
     "im:history": "message.im",
     "users:read": "users.info",
-    "channels:read": "conversations.info",
-    "groups:read": "conversations.info",
+    "channels:read": "conversations.info, conversations.members",
+    "groups:read": "conversations.info, conversations.members",
 }
 EVENT_SCOPES = {"app_mention": "app_mentions:read", "message.channels": "channels:history",
                 "message.groups": "groups:history", "message.im": "im:history",
@@ -63,8 +64,8 @@ def test_socket_mode_and_interactivity_are_on(manifest: dict[str, Any]) -> None:
 
 def test_the_messenger_only_calls_methods_the_scopes_allow() -> None:
     used = {name for name in vars(SlackMessenger) if not name.startswith("_")}
-    assert used == {"post", "update", "ephemeral", "respond", "publish_home", "open_view",
-                    "permalink"}
+    assert used == {"post", "update", "direct", "ephemeral", "respond", "publish_home",
+                    "open_view", "permalink"}
 
 
 def test_manifest_validates_against_slacks_schema(manifest: dict[str, Any],

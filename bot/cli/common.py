@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from rich.console import Console
 
 from bot.cli.output import RemoteError, UsageError
+from bot.cli.runtime import diagnoser_for
 from bot.errors import ConfigError
-from bot.runtime import diagnoser_for
 from bot.settings import Settings
 from checks.diagnose import Diagnoser, describe_classlink_error
 from checks.errors import (

@@ -25,9 +25,9 @@ from rich.markup import escape
 from bot.app import build_service
 from bot.cli.output import console as cli_console
 from bot.cli.report import print_diagnosis
+from bot.cli.runtime import sandbox_diagnoser
 from bot.commands import USAGE
 from bot.dialog import DialogState
-from bot.runtime import sandbox_diagnoser
 from bot.service import Origin, RosterService
 from bot.settings import Settings
 from bot.store import Store, open_store

@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.cli.common import add_sandbox_flag, load_settings
 from bot.cli.output import EXIT_OK, RemoteError, UsageError, cannot_listen, console, port_number
+from bot.cli.runtime import diagnoser_for
 from bot.errors import ConfigError, StoreError
-from bot.runtime import diagnoser_for
 from bot.settings import Settings
 
 

@@ -1,6 +1,8 @@
 """Thin Slack listeners: ack first, translate the payload, call one service method.
 
 The service runs in lazy listeners, after the ack, so a slow ClassLink never delays the ack.
+The one exception is a searchable select's options request (block_suggestion), which Slack
+wants answered in the ack itself; it reads only the store and the license directory.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from bot.listeners.payloads import (
     command_origin,
     event_origin,
     is_human_message,
+    suggestion_block_id,
+    suggestion_query,
     view_metadata,
     view_origin,
     view_selection,
@@ -73,3 +77,8 @@ def register(app: App, service: RosterService) -> None:
     lazy += [(app.event(name), on_event[name]) for name in EVENTS]
     for listener, work in lazy:
         listener(ack=ack_now, lazy=[work])
+
+    @app.options(ACTION_IDS)
+    def on_options(ack: Ack, body: Mapping[str, Any]) -> None:
+        ack(options=service.options(action_origin(body), suggestion_block_id(body),
+                                    suggestion_query(body)))

@@ -53,6 +53,16 @@ def action_value(body: Mapping[str, Any]) -> str:
     return _text(action, "value") or _text(action, "selected_option", "value") or ""
 
 
+def suggestion_block_id(body: Mapping[str, Any]) -> str:
+    """The block a searchable select's options request (block_suggestion) comes from."""
+    return _text(body, "block_id") or ""
+
+
+def suggestion_query(body: Mapping[str, Any]) -> str:
+    """What the user has typed into a searchable select so far."""
+    return _text(body, "value") or ""
+
+
 def event_origin(event: Mapping[str, Any], surface: str) -> Origin:
     return Origin(channel_id=_text(event, "channel") or "", user_id=_text(event, "user") or "",
                   thread_ts=_text(event, "thread_ts"), message_ts=_text(event, "ts"),

@@ -1,4 +1,11 @@
-"""Whether a channel is internal to the installing workspace (fail closed: assume shared)."""
+"""Whether a channel is internal: every member is staff (fail closed: assume customers read it).
+
+A channel shared with another organisation (Slack Connect, or an invitation pending) is not
+internal. Nor is one with a guest: guests are customers. Members are read with
+conversations.members and judged one by one (users.info through the identity resolver, which
+caches them); a channel with more members than we read, or any answer we could not get, counts
+as shared.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +17,27 @@ from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
+MAX_MEMBERS = 400  # a bigger channel is treated as shared rather than read member by member
+PAGE_SIZE = 200
+SHARED_FLAGS = ("is_ext_shared", "is_shared", "is_pending_ext_shared")
+
 
 class ConversationsApi(Protocol):
     def conversations_info(self, *, channel: str) -> Any: ...
+    def conversations_members(self, *, channel: str, cursor: str | None = None,
+                              limit: int = 100) -> Any: ...
 
 
 class ChannelPrivacy:
-    """Staff-level detail is only posted publicly where no customer can read it."""
+    """Staff-level detail is only posted publicly where no customer can read it.
 
-    def __init__(self, api: ConversationsApi | None, *, ttl: float = 300.0,
+    `insider(user_id)` says whether a member is staff (or one of our own workspace's bots);
+    without it only the channel's shared flags are read (the members are not judged)."""
+
+    def __init__(self, api: ConversationsApi | None, *,
+                 insider: Callable[[str], bool] | None = None, ttl: float = 300.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self._api, self._ttl, self._clock = api, ttl, clock
+        self._api, self._insider, self._ttl, self._clock = api, insider, ttl, clock
         self._lock = threading.Lock()
         self._known: dict[str, tuple[float, bool]] = {}
 
@@ -37,7 +54,7 @@ class ChannelPrivacy:
         return internal
 
     def _ask(self, channel_id: str) -> bool:
-        if self._api is None:
+        if self._api is None or not channel_id:
             return False
         try:
             channel = self._api.conversations_info(channel=channel_id).get("channel") or {}
@@ -45,5 +62,31 @@ class ChannelPrivacy:
             log.warning("conversations.info failed for %s; treating it as shared", channel_id,
                         exc_info=True)
             return False
-        return not (channel.get("is_ext_shared") or channel.get("is_shared")
-                    or channel.get("is_pending_ext_shared"))
+        if any(channel.get(flag) for flag in SHARED_FLAGS):
+            return False
+        if self._insider is None:
+            return True
+        members = self._members(channel_id)
+        return members is not None and all(self._insider(m) for m in members)
+
+    def _members(self, channel_id: str) -> list[str] | None:
+        """Every member id, or None when they could not all be read."""
+        assert self._api is not None
+        members: list[str] = []
+        cursor: str | None = None
+        try:
+            while True:
+                page = self._api.conversations_members(channel=channel_id, cursor=cursor,
+                                                       limit=PAGE_SIZE)
+                members += [str(m) for m in page.get("members") or ()]
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if len(members) > MAX_MEMBERS:
+                    log.info("%s has over %d members; treating it as shared", channel_id,
+                             MAX_MEMBERS)
+                    return None
+                if not cursor:
+                    return members
+        except Exception:
+            log.warning("conversations.members failed for %s; treating it as shared",
+                        channel_id, exc_info=True)
+            return None

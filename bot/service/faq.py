@@ -13,9 +13,9 @@ class Faq:
         self.deps, self.replies = deps, replies
 
     def answer_in_thread(self, channel_id: str, thread_ts: str | None, question: str,
-                         audience: str, *, dialog_id: str = "") -> bool:
+                         audience: Audience, *, dialog_id: str = "") -> bool:
         """Post the best answer in the thread; False (and a "no match" line) when none fits."""
-        match = self.deps.kb.answer(question, audience=Audience(audience))
+        match = self.deps.kb.answer(question, audience=audience)
         if match is None:
             self.replies.post_text(channel_id, thread_ts,
                                    self.replies.say_key("faq_no_match", audience))

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from bot.blocks import simple_message
 from bot.dialog import DialogState
+from bot.knowledge import Audience
 from bot.service.context import Deps
 from bot.service.replies import Replies
 from checks.diagnose import Diagnosis, EmailLookup
@@ -20,11 +21,11 @@ class Lookups:
     def __init__(self, deps: Deps, replies: Replies) -> None:
         self.deps, self.replies = deps, replies
 
-    def email_text(self, email: str, *, audience: str, license_id: str | None) -> str:
+    def email_text(self, email: str, *, audience: Audience, license_id: str | None) -> str:
         """Where an address appears; customers only ever within `license_id`."""
         scope = [license_id] if license_id else None
         lookup = self.deps.diagnoser.lookup(email, license_ids=scope)
-        if audience == "customer":
+        if audience is Audience.CUSTOMER:
             lookup = _without_students(lookup)
         return self.replies.text(
             "email_lookup", audience, email=email, licenses=list(lookup.licenses),
@@ -32,7 +33,7 @@ class Lookups:
             matches=[finding_for(m) for _, m in lookup.matches], errors=list(lookup.errors),
             scope_license_id=license_id, scope=list(lookup.scope), hints=list(lookup.hints))
 
-    def teacher_text(self, license_id: str, email: str, *, audience: str) -> str:
+    def teacher_text(self, license_id: str, email: str, *, audience: Audience) -> str:
         diagnosis = self.deps.cache.get(self.deps.diagnoser, license_id)
         report = teacher_report(diagnosis.roster, email) if diagnosis.roster else None
         # No roster: say why (no connection, a foreign one, ClassLink down...), never "the
@@ -43,11 +44,11 @@ class Lookups:
         return self.replies.text("teacher_report", audience, email=email, report=report,
                                  unavailable=unavailable)
 
-    def email_in_thread(self, state: DialogState, email: str, audience: str) -> None:
+    def email_in_thread(self, state: DialogState, email: str, audience: Audience) -> None:
         text = self.email_text(email, audience=audience, license_id=state.license_id)
         self.replies.in_thread(state.channel_id, state.thread_ts, simple_message(text))
 
-    def teacher_in_thread(self, state: DialogState, email: str, audience: str) -> None:
+    def teacher_in_thread(self, state: DialogState, email: str, audience: Audience) -> None:
         if state.license_id is None:
             return
         text = self.teacher_text(state.license_id, email, audience=audience)

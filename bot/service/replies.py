@@ -8,6 +8,7 @@ from typing import Any
 from bot.blocks import Button, Message, simple_message
 from bot.dialog import Action
 from bot.identity import Actor
+from bot.knowledge import Audience
 from bot.service.context import Deps, Origin
 from bot.store import AuditEntry
 
@@ -20,19 +21,16 @@ class Replies:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def text(self, template: str, audience: str, **data: Any) -> str:
+    def text(self, template: str, audience: Audience, **data: Any) -> str:
         return self.deps.renderer.render(template, audience=audience, **data)
 
-    def say_key(self, key: str, audience: str) -> str:
+    def say_key(self, key: str, audience: Audience) -> str:
         return self.text("say", audience, key=key)
 
-    def public_audience(self, actor: Actor, channel_id: str) -> str:
-        """Staff detail in public posts only where no customer can read it."""
-        if not actor.is_staff:
-            return "customer"
-        if self.deps.store.linked_license(channel_id) is not None:
-            return "customer"
-        return "staff" if self.deps.channels.is_internal(channel_id) else "customer"
+    def with_link(self, key: str, audience: Audience, link: str) -> str:
+        """A fixed string followed by a link (to a message), when there is one."""
+        text = self.say_key(key, audience)
+        return f"{text} <{link}>" if link.startswith("https://") else text
 
     def private(self, origin: Origin, message_text: str, *, replace: bool = False,
                 buttons: tuple[Button, ...] = ()) -> None:

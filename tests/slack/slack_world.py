@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 
 from bot.app import BuiltApp, create_app
+from bot.cli.runtime import running_sandbox
 from bot.http import BoltServer, serve_bolt
-from bot.runtime import running_sandbox
 from bot.settings import Settings
 from bot.store import Store, open_store
 from sandbox import slack_requests as sr

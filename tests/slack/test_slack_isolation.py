@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.dialog import Action, encode_action_value
+from bot.action_values import encode_action_value
+from bot.dialog import Action
 from sandbox import slack_requests as sr
 from sandbox.sample import sample_licenses, sample_world
 from tests.slack.slack_world import (
@@ -203,3 +204,25 @@ def test_an_email_of_b_typed_at_step_2_is_looked_up_in_a_only(world: SlackWorld)
     assert_nothing_of_b(world, since=since, typed=B_EMAIL)
     assert any(e.command == "message:email" and e.license_id == A and e.user_id == CUSTOMER
                for e in world.store.audit_entries(license_id=A, limit=1000))
+
+
+def test_staff_asking_about_b_in_as_channel_show_the_channel_nothing_of_b(
+        world: SlackWorld) -> None:
+    """Staff may look at any license, but the customers of A read the channel: B's dialog goes
+    to the staff member's direct messages and lookups stay ephemeral."""
+    since = len(world.stub.calls())
+    for i, text in enumerate([f"troubleshoot {B}", f"check {B}", f"app {B}", f"email {B_EMAIL}",
+                              f"teacher {B} {B_EMAIL}"]):
+        world.command(text, channel=SHARED, name=f"staff{i}")
+    world.stub.wait_for("chat.postMessage", 1)
+    settle(world, 0.6)
+    readable = [c for c in world.stub.calls()[since:]
+                if c.method in ("chat.postMessage", "chat.update")
+                and c.params.get("channel") == SHARED]
+    leaked = [m for m in B_MARKERS if any(m in text_of(c.params) for c in readable)]
+    assert not leaked, f"license B reached A's channel: {leaked}"
+    direct = [c for c in world.stub.calls()[since:] if c.method == "chat.postMessage"
+              and str(c.reply.get("channel", "")).startswith("D")]
+    assert direct, "the dialog about B went to the staff member's direct messages"
+    ephemeral = [c for c in world.stub.calls()[since:] if c.method == "response_url"]
+    assert all(c.params.get("response_type") == "ephemeral" for c in ephemeral)

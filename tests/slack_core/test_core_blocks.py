@@ -8,6 +8,7 @@ from typing import Any
 import core_samples as samples
 import pytest
 
+from bot.action_values import decode_action_value
 from bot.blocks import (
     ACTION_ID_PREFIX,
     MAX_MESSAGE_BLOCKS,
@@ -22,10 +23,11 @@ from bot.blocks import (
     simple_message,
     split_line,
     step_message,
+    teacher_options,
     teacher_picker,
     text_blocks,
 )
-from bot.dialog import Action, Step, decode_action_value
+from bot.dialog import Action, Step
 from bot.knowledge import KnowledgeBase
 from bot.rendering import Renderer
 from checks.models import CheckResult, Finding, Status
@@ -185,20 +187,36 @@ def test_step_message_rejects_non_check_steps() -> None:
         step_message(dialog_id="d1", step=Step.FIXED, title="t", body="b")
 
 
-def test_teacher_picker_caps_options_and_says_how_many_are_left() -> None:
+def test_teacher_picker_past_100_is_a_search_that_says_how_many_there_are() -> None:
     teachers = [(f"t{i}@lincoln.k12.us", f"Teacher {i} " + "n" * 80) for i in range(240)]
     teachers.append(("x" * 120 + "@long.example.org", "Too Long"))  # value would pass 150
     message = step_message(dialog_id="d1", step=Step.SANITY, title="t", body="b",
-                           teachers=teachers)
+                           teachers=teachers, key=b"k")
     assert_within_limits(message.blocks)
-    picker = next(b for b in message.blocks if b.get("block_id") == "rosterbot.teacher_picker")
-    options = picker["elements"][0]["options"]
-    assert len(options) == 100
-    assert decode_action_value(options[0]["value"]) .arg == "t0@lincoln.k12.us"
-    assert options[0]["text"]["text"].endswith("…")
+    assert not any(n.get("type") == "static_select" for n in walk(list(message.blocks)))
+    search = next(b for b in message.blocks
+                  if b["type"] == "actions" and b["elements"][0]["type"] == "external_select")
+    marker = decode_action_value(search["block_id"], key=b"k")
+    assert (marker.dialog_id, marker.action, marker.step) == ("d1", Action.PICK_TEACHER, "sanity")
+    assert search["elements"][0]["action_id"] == ACTION_ID_PREFIX + Action.PICK_TEACHER
     note = [b for b in message.blocks if b["type"] == "context"][-1]
-    assert note["elements"][0]["text"].startswith("and 141 more")
+    assert note["elements"][0]["text"].startswith("241 teachers")
+
+    options = teacher_options(teachers, dialog_id="d1", key=b"k")
+    assert len(options) == 100
+    assert decode_action_value(options[0]["value"], key=b"k").arg == "t0@lincoln.k12.us"
+    assert options[0]["text"]["text"].endswith("…")
     assert teacher_picker(dialog_id="d1", teachers=[]) == []
+
+
+def test_teacher_picker_up_to_100_is_a_static_select() -> None:
+    teachers = [(f"t{i}@lincoln.k12.us", f"Teacher {i}") for i in range(99)]
+    teachers.append(("x" * 120 + "@long.example.org", "Too Long"))  # value would pass 150
+    blocks = teacher_picker(dialog_id="d1", teachers=teachers)
+    assert_within_limits(blocks)
+    options = blocks[0]["elements"][0]["options"]
+    assert blocks[0]["elements"][0]["type"] == "static_select" and len(options) == 99
+    assert blocks[-1]["elements"][0]["text"].startswith("and 1 more")
 
 
 def test_teacher_picker_only_at_the_sanity_step() -> None:

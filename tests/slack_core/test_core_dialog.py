@@ -9,15 +9,12 @@ import pytest
 
 from bot.dialog import (
     CHECK_STEPS,
-    MAX_VALUE_LENGTH,
     Action,
-    ActionValue,
     AskLicense,
     Close,
     DialogState,
     Escalate,
     Event,
-    InvalidActionValue,
     LookupEmail,
     Press,
     Reply,
@@ -31,8 +28,6 @@ from bot.dialog import (
     Transition,
     advance,
     begin,
-    decode_action_value,
-    encode_action_value,
     is_expired,
     record_result,
 )
@@ -314,52 +309,6 @@ def test_expiry_counts_from_the_last_move() -> None:
     assert is_expired(state, T0 + 3601, 3600)
     moved = advance(state, Press(Action.CHECK_AGAIN), now=T0 + 3000).state
     assert not is_expired(moved, T0 + 3601, 3600)
-
-
-# --- button values ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("key", [b"", b"signing-secret-" * 5])
-def test_action_values_round_trip(key: bytes) -> None:
-    for action in Action:
-        for arg in ("", "ada@x.org", "with|pipes|and:colons"):
-            value = encode_action_value("d1_abc-9", action, arg, key=key)
-            assert decode_action_value(value, key=key) == ActionValue("d1_abc-9", action, arg)
-            assert len(value) <= MAX_VALUE_LENGTH
-    assert decode_action_value(encode_action_value("", Action.FAQ_YES, "x")).dialog_id == ""
-
-
-@pytest.mark.parametrize(
-    ("tamper", "message"),
-    [
-        (lambda v: v.replace("|d1|", "|d2|"), "altered"),
-        (lambda v: v.replace("check_again", "fixed"), "altered"),
-        (lambda v: v + "x", "altered"),
-        (lambda v: v.replace("check_again", "self_destruct"), "unknown action"),
-        (lambda v: v.replace("|d1|", "|d 1|"), "malformed dialog id"),
-        (lambda v: "rb2" + v[3:], "not a rosterbot action value"),
-        (lambda v: "click_me_123", "not a rosterbot action value"),
-        (lambda v: "", "not a rosterbot action value"),
-    ],
-)
-def test_tampered_or_foreign_values_are_refused(tamper: object, message: str) -> None:
-    value = encode_action_value("d1", Action.CHECK_AGAIN, "arg")
-    with pytest.raises(InvalidActionValue, match=message):
-        decode_action_value(tamper(value))  # type: ignore[operator]
-
-
-def test_values_need_the_same_key() -> None:
-    value = encode_action_value("d1", Action.FIXED, key=b"one")
-    with pytest.raises(InvalidActionValue, match="altered"):
-        decode_action_value(value, key=b"two")
-    assert issubclass(InvalidActionValue, InvalidTransition)
-
-
-def test_values_longer_than_slack_allows_are_refused() -> None:
-    with pytest.raises(ValueError, match="limit 2000"):
-        encode_action_value("d1", Action.PICK_TEACHER, "x" * 2000)
-    with pytest.raises(ValueError):
-        encode_action_value("d" * 65, Action.FIXED)
 
 
 # --- reading free text ------------------------------------------------------------------------
