@@ -9,9 +9,15 @@
     │   └── ClassLinkBadResponse  a 2xx whose body is not the document it should be
     └── LicenseError
         ├── LicenseNotFound       no license with that id
-        └── LicenseSourceError    the license directory could not be read
-            └── LicenseSourceUnavailable  the license API did not answer (unreachable,
-                                          timeouts, 5xx or 429 after the retries)
+        ├── LicenseSourceError    the license directory could not be read
+        │   └── LicenseSourceUnavailable  the license API did not answer (unreachable,
+        │                                 timeouts, 5xx or 429 after the retries)
+        └── LicenseChangeError    a change to a license was not made (nothing was written)
+            ├── LicenseReadOnly   the source cannot be written (a YAML file, an API without
+            │                     PATCH): the change must be made by hand
+            ├── LicenseConflict   the license changed since the change was computed
+            └── ChangeNotApplicable  the change makes no sense on the license as it is (the
+                                  row is gone, the ID already attached)
 """
 
 from __future__ import annotations
@@ -71,3 +77,27 @@ class LicenseSourceError(LicenseError):
 class LicenseSourceUnavailable(LicenseSourceError):
     """The license API could not be reached (or kept failing) after the retries: a remote
     outage, not a configuration error."""
+
+
+class LicenseChangeError(LicenseError):
+    """A change to a license was refused; the license is as it was."""
+
+
+class LicenseReadOnly(LicenseChangeError):
+    """The license source cannot be written: the change has to be made by hand where the
+    licenses live (the message says where)."""
+
+
+class LicenseConflict(LicenseChangeError):
+    """The license changed after the change was computed (optimistic concurrency): nothing was
+    written; read it again and recompute. `current` is the version it has now, when known."""
+
+    def __init__(self, message: str, *, license_id: str = "", expected: str = "",
+                 current: str | None = None) -> None:
+        super().__init__(message)
+        self.license_id, self.expected, self.current = license_id, expected, current
+
+
+class ChangeNotApplicable(LicenseChangeError):
+    """The change cannot be made to the license as it is (the row it replaces is not there, the
+    Application ID is already attached, ...)."""

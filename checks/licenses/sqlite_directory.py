@@ -1,7 +1,9 @@
 """The embedded license directory: a SQLite file, created and seeded on first use.
 
-Tables: `licenses` (one row each), `license_emails` (instructor emails as typed, in order, plus
-their `fold_email` key, indexed) and `license_app_ids` (Application IDs in order).
+Tables: `licenses` (one row each, with a `version` that grows by one on every write),
+`license_emails` (instructor emails as typed, in order, plus their `fold_email` key, indexed)
+and `license_app_ids` (Application IDs in order). Schema 2 added `version`; a schema-1 file is
+upgraded in place when opened (its licenses start at version 1).
 One connection is shared behind a lock, so a Slack app's worker threads can use one directory;
 every query is a few milliseconds, so serialising them costs nothing noticeable.
 """
@@ -17,7 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-from checks.errors import LicenseNotFound, LicenseSourceError
+from checks.errors import LicenseConflict, LicenseNotFound, LicenseSourceError
+from checks.licenses.changes import LicenseChange, VersionedLicense
 from checks.licenses.records import (
     LicenseFieldError,
     check_unique_ids,
@@ -30,14 +33,15 @@ from checks.text import fold_email
 
 Seed = Path | builtins.list[License] | None
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS licenses (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     district TEXT NOT NULL,
     seats INTEGER NOT NULL CHECK (seats >= 0),
-    expires TEXT
+    expires TEXT,
+    version INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS license_emails (
     license_id TEXT NOT NULL REFERENCES licenses(id) ON DELETE CASCADE,
@@ -85,12 +89,48 @@ class SqliteLicenseDirectory:
     def list(self) -> builtins.list[License]:
         return self._select(_EVERY)
 
+    @property
+    def read_only_reason(self) -> str | None:
+        return None
+
+    def get_versioned(self, license_id: str) -> VersionedLicense:
+        with self._using() as connection, _transaction(connection, immediate=False):
+            rows = _select_rows(connection, _BY_ID, (license_id,))
+            version = _version(connection, license_id)
+        if not rows or version is None:
+            raise LicenseNotFound(license_id)
+        return VersionedLicense(self._license(rows[0]), str(version))
+
+    def change(self, license_id: str, change: LicenseChange, *,
+               expected_version: str) -> VersionedLicense:
+        """Make `change` in one transaction, only if the license is still at
+        `expected_version`; LicenseConflict (nothing written) when it is not."""
+        change.check()
+        with self._using() as connection, _transaction(connection):
+            rows = _select_rows(connection, _BY_ID, (license_id,))
+            version = _version(connection, license_id)
+            if not rows or version is None:
+                raise LicenseNotFound(license_id)
+            if str(version) != expected_version:
+                raise LicenseConflict(
+                    f"license {license_id} changed since this change was computed (version "
+                    f"{expected_version}, now {version}); nothing was written",
+                    license_id=license_id, expected=expected_version, current=str(version))
+            after = change.apply(self._license(rows[0]))
+            validate_license(after)
+            _replace_children(connection, after)
+            connection.execute("UPDATE licenses SET version = ? WHERE id = ?",
+                               (version + 1, license_id))
+        return VersionedLicense(after, str(version + 1))
+
     def upsert(self, license: License) -> None:
-        """Insert `license`, or replace the one with the same id (emails and app ids too)."""
+        """Insert `license`, or replace the one with the same id (emails and app ids too); its
+        version grows by one, so a change computed against the old one is refused."""
         validate_license(license)
         with self._using() as connection, _transaction(connection):
+            version = _version(connection, license.id) or 0
             connection.execute("DELETE FROM licenses WHERE id = ?", (license.id,))
-            _insert(connection, license)
+            _insert(connection, license, version=version + 1)
 
     def reseed(self, seed: Seed = None) -> int:
         """Replace every license with `seed` (default: the constructor's seed); return the count."""
@@ -123,8 +163,11 @@ class SqliteLicenseDirectory:
     def _select(self, match: str, *params: str) -> builtins.list[License]:
         with self._using() as connection:
             rows = _select_rows(connection, match, params)
+        return [self._license(row) for row in rows]
+
+    def _license(self, row: dict[str, object]) -> License:
         try:
-            return [license_from_mapping(row) for row in rows]
+            return license_from_mapping(row)
         except LicenseFieldError as exc:
             raise LicenseSourceError(f"{self.path}: a stored license is malformed: {exc}") from None
 
@@ -183,10 +226,11 @@ def _load_seed(seed: Path | builtins.list[License]) -> builtins.list[License]:
 
 
 @contextmanager
-def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+def _transaction(connection: sqlite3.Connection, *, immediate: bool = True) -> Iterator[None]:
     # IMMEDIATE takes the write lock up front, so two processes seeding one empty file
-    # cannot both see it empty.
-    connection.execute("BEGIN IMMEDIATE")
+    # cannot both see it empty, and two changes to one license cannot both pass the version
+    # check. A plain BEGIN gives a read a consistent view of a license and its rows.
+    connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
     try:
         yield
     except BaseException:
@@ -208,6 +252,10 @@ def _prepare(connection: sqlite3.Connection, where: str) -> None:
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 connection.execute(statement)
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(licenses)")}
+        if "version" not in columns:  # schema 1: every license starts at version 1
+            connection.execute(
+                "ALTER TABLE licenses ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -219,23 +267,45 @@ def _seed_if_empty(connection: sqlite3.Connection, seed: Path | builtins.list[Li
 
 
 def _replace_all(connection: sqlite3.Connection, licenses: Sequence[License]) -> None:
+    # a license that comes back keeps counting its versions: a change computed before the
+    # reseed must not pass for one computed after it
+    versions = dict(connection.execute("SELECT id, version FROM licenses").fetchall())
     for table in ("license_emails", "license_app_ids", "licenses"):
         connection.execute(f"DELETE FROM {table}")  # table names are the constants above
     for license in licenses:
-        _insert(connection, license)
+        _insert(connection, license, version=versions.get(license.id, 0) + 1)
 
 
-def _insert(connection: sqlite3.Connection, license: License) -> None:
+def _version(connection: sqlite3.Connection, license_id: str) -> int | None:
+    row = connection.execute("SELECT version FROM licenses WHERE id = ?",
+                             (license_id,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _insert(connection: sqlite3.Connection, license: License, *, version: int = 1) -> None:
     connection.execute(
-        "INSERT INTO licenses (id, name, district, seats, expires) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO licenses (id, name, district, seats, expires, version) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         (
             license.id,
             license.name,
             license.district,
             license.seats,
             license.expires.isoformat() if license.expires else None,
+            version,
         ),
     )
+    _insert_children(connection, license)
+
+
+def _replace_children(connection: sqlite3.Connection, license: License) -> None:
+    """The license's emails and Application IDs, rewritten in order."""
+    for table in ("license_emails", "license_app_ids"):
+        connection.execute(f"DELETE FROM {table} WHERE license_id = ?", (license.id,))
+    _insert_children(connection, license)
+
+
+def _insert_children(connection: sqlite3.Connection, license: License) -> None:
     connection.executemany(
         "INSERT INTO license_emails (license_id, position, email, email_norm) "
         "VALUES (?, ?, ?, ?)",

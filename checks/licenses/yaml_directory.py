@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
-from checks.errors import LicenseSourceError
+from checks.errors import LicenseReadOnly, LicenseSourceError
+from checks.licenses.changes import LicenseChange, VersionedLicense, license_fingerprint
 from checks.licenses.memory_directory import MemoryLicenseDirectory
 from checks.licenses.yaml_format import licenses_to_yaml, parse_licenses_yaml
 from checks.models import License
@@ -42,7 +43,8 @@ def write_yaml(licenses: Iterable[License], path: Path) -> None:
 
 
 class YamlLicenseDirectory:
-    """Licenses from a YAML file; never writes it.
+    """Licenses from a YAML file; never writes it (a change raises LicenseReadOnly, saying to
+    edit the file by hand).
 
     The file is read when the directory is created, so a broken file fails at start-up, and read
     again whenever its modification time or size changes, so support staff can edit it while
@@ -64,6 +66,22 @@ class YamlLicenseDirectory:
 
     def list(self) -> builtins.list[License]:
         return self._refresh().list()
+
+    @property
+    def read_only_reason(self) -> str | None:
+        return (f"the licenses come from the YAML file {self.path}, which rosterbot only reads: "
+                "make the change in that file by hand (it is read again when saved)")
+
+    def get_versioned(self, license_id: str) -> VersionedLicense:
+        """The license and a digest of it as its version (the file has no versions)."""
+        license = self.get(license_id)
+        return VersionedLicense(license, license_fingerprint(license))
+
+    def change(self, license_id: str, change: LicenseChange, *,
+               expected_version: str) -> VersionedLicense:
+        """Always LicenseReadOnly: this directory never writes its file."""
+        raise LicenseReadOnly(f"cannot {change.describe()} on license {license_id}: "
+                              f"{self.read_only_reason}")
 
     def close(self) -> None:
         """Nothing stays open between calls."""
