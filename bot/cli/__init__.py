@@ -25,7 +25,8 @@ from bot.cli.output import (
 )
 from bot.errors import ConfigError, KnowledgeBaseError, StoreError
 
-SUBCOMMANDS = ("diagnose", "lookup", "sandbox", "match", "demo", "run", "db", "audit")
+SUBCOMMANDS = ("diagnose", "lookup", "sandbox", "match", "demo", "run", "db", "audit",
+               "fix")
 
 
 def build_parser() -> ArgumentParser:

@@ -1,4 +1,6 @@
-"""`rosterbot audit [--license ID] [--since 7d] [--limit N] [--json]`: the audit log, for staff."""
+"""`rosterbot audit [--license ID] [--since 7d] [--limit N] [--fixes] [--json]`: the audit log,
+for staff. Fixes and undos are entries of it (`cli:fix`, `view:fix`, `action:undo`, ...); with
+`--fixes` the fixes themselves are listed, each with the license before and after."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import os
 import re
 from typing import Any
 
+from bot.cli.fixes_log import print_fixes
 from bot.cli.output import UsageError, positive_int
 from bot.errors import ConfigError
 from bot.settings import Settings
@@ -29,6 +32,8 @@ def register(subparsers: Any) -> None:
         "--limit", type=positive_int, default=DEFAULT_LIMIT,
         help=f"at most the newest N ({DEFAULT_LIMIT})",
     )
+    parser.add_argument("--fixes", action="store_true",
+                        help="list the fixes made to licenses (and undos), before and after")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
@@ -56,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     since = None if args.since is None else parse_since(args.since, now=dt.datetime.now(dt.UTC))
     settings = load_settings()
+    if args.fixes:
+        return print_fixes(settings.database_url, license_id=args.license, since=since,
+                           limit=args.limit, as_json=args.json)
     try:
         with open_store(settings.database_url) as store:
             entries = store.audit_entries(license_id=args.license, since=since, limit=args.limit)

@@ -142,7 +142,40 @@ def _m002_escalation_workflow(conn: Connection) -> None:
     ).create(conn)  # fmt: skip
 
 
-MIGRATIONS: tuple[Migration, ...] = (_m001_initial, _m002_escalation_workflow)
+def _m005_license_fixes(conn: Connection) -> None:
+    """Fixes made to licenses from Slack or the CLI (issue 11): the change, its undo, the
+    license before and after with their versions, who, where, the finding that proposed it,
+    and whether (and by which undo) it was undone."""
+    md = sa.MetaData()
+    row_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    sa.Table(
+        "license_fixes", md,
+        sa.Column("id", row_id, primary_key=True, autoincrement=True),
+        sa.Column("license_id", sa.Text, nullable=False),
+        sa.Column("change", sa.Text, nullable=False),
+        sa.Column("undo", sa.Text, nullable=False),
+        sa.Column("before", sa.Text, nullable=False),
+        sa.Column("after", sa.Text, nullable=False),
+        sa.Column("before_version", sa.Text, nullable=False),
+        sa.Column("after_version", sa.Text, nullable=False),
+        sa.Column("finding", sa.Text),
+        sa.Column("summary", sa.Text, nullable=False),
+        sa.Column("by_user", sa.Text, nullable=False),
+        sa.Column("team_id", sa.Text, nullable=False),
+        sa.Column("channel_id", sa.Text, nullable=False),
+        sa.Column("surface", sa.Text, nullable=False),
+        sa.Column("at", UTCDateTime, nullable=False),
+        sa.Column("undo_of", sa.BigInteger),
+        sa.Column("undone_by", sa.Text),
+        sa.Column("undone_at", UTCDateTime),
+        sa.Column("undone_in", sa.BigInteger),
+        sa.Index("ix_license_fixes_license_at", "license_id", "at"),
+        sa.Index("ix_license_fixes_at", "at"),
+    ).create(conn)  # fmt: skip
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _m001_initial, _m002_escalation_workflow, _m005_license_fixes)
 
 
 def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

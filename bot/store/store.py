@@ -22,6 +22,7 @@ from bot.store import audit as audit_log
 from bot.store import claims, diagnoses, dialogs, escalations, links, migrations, words
 from bot.store.engine import READ_ONLY, create_store_engine, normalise_url, translate_error
 from bot.store.errors import StoreError
+from bot.store.fixes import FixStore
 from bot.store.records import (
     AuditEntry,
     ChannelLink,
@@ -293,6 +294,13 @@ class Store:
             self.purge_claims()
         except StoreError as error:  # cleanup only; the next round tries again
             logger.warning("could not purge expired claims: %s", error)
+
+    # -- fixes made to licenses (bot.store.fixes) ----------------------------------------
+
+    @property
+    def fixes(self) -> FixStore:
+        """Fixes and undos: who changed which license, how, before and after."""
+        return FixStore(self._read, self._write, self._clock)
 
     # -- audit ---------------------------------------------------------------------------
 
