@@ -6,16 +6,20 @@ import hashlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot import listeners
+from bot.health import Readiness
 from bot.identity import IdentityResolver, SlackUsersApi
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.messenger import Messenger, SlackMessenger, web_client
+from bot.observability.logs import ContextExecutor
+from bot.observability.metrics import Metrics
+from bot.observability.slack import instrument_app, observed
 from bot.rendering import Renderer
 from bot.request_guard import PayloadGuard
 from bot.service import Deps, RosterService
@@ -35,6 +39,11 @@ class BuiltApp:
     service: RosterService
     client: WebClient
     executor: ThreadPoolExecutor
+    # GET /metrics; the job queue reports its depth and job durations here too
+    metrics: Metrics = field(default_factory=Metrics)
+    # GET /readyz: the store here, Slack and Socket Mode added by `rosterbot run`; the job
+    # queue adds its own check with `built.readiness.add("job_queue", check)`
+    readiness: Readiness = field(default_factory=Readiness)
 
     def close(self) -> None:
         """Let running lazy listeners finish (they post their answers), then stop."""
@@ -44,14 +53,19 @@ class BuiltApp:
 def create_app(
     settings: Settings, *, diagnoser: Diagnoser, store: Store,
     client: WebClient | None = None, kb: KnowledgeBase | None = None,
-    messenger: Messenger | None = None,
+    messenger: Messenger | None = None, metrics: Metrics | None = None,
+    readiness: Readiness | None = None,
 ) -> BuiltApp:
     """The Bolt app with its listeners, over the given diagnoser and store."""
     token = settings.require("slack_bot_token")
     client = client or web_client(token, base_url=settings.slack_api_url)
+    metrics = metrics or Metrics()
+    readiness = readiness or Readiness()
+    readiness.add("store", store.schema_version)
     service = build_service(settings, diagnoser=diagnoser, store=store, client=client, kb=kb,
-                            messenger=messenger)
-    executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="rosterbot")
+                            messenger=messenger, metrics=metrics)
+    # lazy listeners run in the request's context, so their log lines carry its request id
+    executor = ContextExecutor(max_workers=WORKERS, thread_name_prefix="rosterbot")
     app = App(
         client=client, signing_secret=settings.slack_signing_secret or "unused",
         token_verification_enabled=False, request_verification_enabled=bool(
@@ -67,7 +81,8 @@ def create_app(
     app.middleware(deduplicate_events(store))
     app.error(_log_error)
     listeners.register(app, service)
-    return BuiltApp(app, service, client, executor)
+    instrument_app(app, metrics)
+    return BuiltApp(app, service, client, executor, metrics, readiness)
 
 
 class SlackDirectory(SlackUsersApi, ConversationsApi, Protocol):
@@ -77,21 +92,24 @@ class SlackDirectory(SlackUsersApi, ConversationsApi, Protocol):
 def build_service(
     settings: Settings, *, diagnoser: Diagnoser, store: Store, client: SlackDirectory,
     kb: KnowledgeBase | None = None, messenger: Messenger | None = None,
+    metrics: Metrics | None = None,
 ) -> RosterService:
     """The service over `client`; without a `messenger` the client must be a WebClient."""
     if messenger is None:
         if not isinstance(client, WebClient):
             raise TypeError("build_service needs a messenger when the client is not a WebClient")
         messenger = SlackMessenger(client)
-    knowledge = kb or load_knowledge()
+    knowledge = kb or load_knowledge(settings.knowledge_dir)
+    metrics = metrics or Metrics()
     identity = IdentityResolver(client)
     return RosterService(Deps(
-        diagnoser=diagnoser, store=store, kb=knowledge, renderer=Renderer.create(knowledge),
+        diagnoser=observed(diagnoser, metrics), store=store, kb=knowledge,
+        renderer=Renderer.create(knowledge),
         identity=identity, messenger=messenger,
         channels=ChannelPrivacy(client, insider=identity.is_insider), cache=DiagnosisCache(),
         action_key=action_key(settings), support_channel=settings.support_channel,
         dialog_ttl_seconds=settings.dialog_ttl_seconds,
-        escalation_window_seconds=settings.escalation_window_seconds,
+        escalation_window_seconds=settings.escalation_window_seconds, metrics=metrics,
     ))
 
 

@@ -10,6 +10,10 @@ checked on the raw bytes (401, nothing parsed; only Slack's unsigned `ssl_check=
 bare 200); a signed body that does not parse or is not of Slack's shape is 400. None of these
 log a traceback, and the server serves on.
 
+`BoltServer.drain()` is the graceful stop (SIGTERM): no new connection is accepted, a request
+arriving on a kept-alive connection gets 503 and the connection closed, and the requests already
+being handled finish (their acks are sent) before it returns.
+
     server = serve_bolt(app, port=0)
     httpx.post(server.events_url, ...)
     server.stop()
@@ -75,6 +79,23 @@ class BoltServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Stop accepting, then wait up to `timeout` seconds for the requests being handled;
+        True when none is left."""
+        self._server.draining = True
+        self.stop()
+        return self._server.wait_idle(timeout)
+
+    @property
+    def alive(self) -> bool:
+        """Still serving (not stopped, and its thread did not die)."""
+        return self._thread.is_alive()
+
+    @property
+    def in_flight(self) -> int:
+        """Slack requests being handled right now."""
+        return self._server.in_flight
 
     def serve_until_interrupted(self) -> None:
         """Block the calling thread (e.g. `rosterbot run --http`) until Ctrl-C, then stop."""
@@ -146,7 +167,23 @@ class _BoltHttpServer(ThreadingHTTPServer):
         self.routes = routes
         self.signing_secret = signing_secret
         self.max_body_bytes = max_body_bytes
+        self.draining = False
+        self.in_flight = 0
+        self._idle = threading.Condition()
         super().__init__(address, _BoltHandler)
+
+    def begin_request(self) -> None:
+        with self._idle:
+            self.in_flight += 1
+
+    def end_request(self) -> None:
+        with self._idle:
+            self.in_flight -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self.in_flight == 0, timeout)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Log (instead of printing to stderr) what escaped a handler; a client that went away
@@ -167,6 +204,16 @@ class _BoltHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def do_POST(self) -> None:  # noqa: N802 (http.server naming)
+        if self.server.draining:  # shutting down: Slack retries elsewhere
+            self._refuse(503, "shutting_down")
+            return
+        self.server.begin_request()
+        try:
+            self._post()
+        finally:
+            self.server.end_request()
+
+    def _post(self) -> None:
         url = urlsplit(self.path)
         raw = self._read_body()
         if raw is None:  # already answered, or the client went away
@@ -265,7 +312,7 @@ class _BoltHandler(BaseHTTPRequestHandler):
             for value in values:
                 self.send_header(name, value)
         self.send_header("content-length", str(len(payload)))
-        if close:
+        if close or self.server.draining:
             self.send_header("connection", "close")  # also sets self.close_connection
         self.end_headers()
         self.wfile.write(payload)

@@ -267,8 +267,14 @@ def _phrase_in(phrase: str, normal: str, tokens: list[str]) -> bool:
 
 
 def default_knowledge_dir() -> Path:
-    """The knowledge/ directory shipped in the repository."""
-    return Path(__file__).resolve().parents[1] / "knowledge"
+    """The knowledge base that comes with the code: the copy a built wheel carries inside the
+    package (`bot/_knowledge`, see setup.py), else knowledge/ at the top of the checkout.
+    ROSTERBOT_KNOWLEDGE_DIR (Settings.knowledge_dir) names an edited copy instead."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_knowledge"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "knowledge"
 
 
 def load_knowledge(directory: Path | None = None) -> KnowledgeBase:

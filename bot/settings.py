@@ -16,6 +16,8 @@ import yaml
 from bot.errors import ConfigError
 
 CONFIG_FILE_VARIABLE = "ROSTERBOT_CONFIG"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,9 @@ class Settings:
     dialog_ttl_seconds: int = 86_400
     # one escalation per license (or channel) in this many seconds; 0 turns the window off
     escalation_window_seconds: int = 1800
+    knowledge_dir: Path | None = None  # an edited copy of knowledge/; None: the shipped one
+    log_level: str = "INFO"  # one of LOG_LEVELS
+    log_format: str = "text"  # one of LOG_FORMATS; "json": one object per line
 
     @classmethod
     def from_mapping(cls, environ: Mapping[str, str]) -> Settings:
@@ -57,6 +62,9 @@ class Settings:
             dialog_ttl_seconds=int(_positive_float(values, "ROSTERBOT_DIALOG_TTL", 86_400)),
             escalation_window_seconds=int(
                 _non_negative_float(values, "ROSTERBOT_ESCALATION_WINDOW", 1800)),
+            knowledge_dir=_optional_path(values, "ROSTERBOT_KNOWLEDGE_DIR"),
+            log_level=_choice(values, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
+            log_format=_choice(values, "LOG_FORMAT", LOG_FORMATS, "text"),
         )
 
     def require_classlink(self) -> tuple[str, str]:
@@ -96,6 +104,22 @@ def _read_config_file(path: str | None) -> dict[str, str]:
 def _optional(values: Mapping[str, str], name: str) -> str | None:
     value = values.get(name, "").strip()
     return value or None
+
+
+def _optional_path(values: Mapping[str, str], name: str) -> Path | None:
+    value = _optional(values, name)
+    return Path(value).expanduser() if value is not None else None
+
+
+def _choice(values: Mapping[str, str], name: str, choices: tuple[str, ...], default: str, *,
+            upper: bool = False) -> str:
+    raw = _optional(values, name)
+    if raw is None:
+        return default
+    value = raw.upper() if upper else raw.lower()
+    if value not in choices:
+        raise ConfigError(name, f"must be one of {', '.join(choices)}, got {raw!r}")
+    return value
 
 
 def _optional_url(values: Mapping[str, str], name: str) -> str | None:

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot.cli.envfile import load_env_file
 from bot.cli.output import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERRUPTED,
@@ -53,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not root.handlers:
         root.addHandler(logging.NullHandler())
     try:
+        load_env_file()  # ./.env where present; the environment wins
         status: int = args.handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in Python's own flush at exit
     except CliError as exc:

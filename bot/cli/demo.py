@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.app import build_service
+from bot.cli.common import load_settings
 from bot.cli.output import console as cli_console
 from bot.cli.report import print_diagnosis
 from bot.cli.runtime import sandbox_diagnoser
@@ -140,6 +141,8 @@ def open_session(console: Console) -> Iterator[DemoSession]:
             "SLACK_SIGNING_SECRET": secrets.token_hex(16),  # signs the buttons' values
             "ROSTERBOT_SUPPORT_CHANNEL": SUPPORT_CHANNEL_ID,
         })
+        # the sample world, but the knowledge base may be an edited copy
+        settings = replace(settings, knowledge_dir=load_settings().knowledge_dir)
         store = open_store(settings.database_url)
         try:
             messenger = TerminalMessenger(console)

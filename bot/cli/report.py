@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot.cli.common import load_settings
 from bot.knowledge import Audience, load_knowledge
 from bot.rendering import Renderer
 from checks.diagnose import Diagnosis, EmailLookup, LicenseRowHint
@@ -30,8 +31,9 @@ LISTED_PASSES = frozenset({"email_exact"})  # one per row: counted, not listed
 
 @cache
 def plain_renderer() -> Renderer:
-    """The shipped knowledge base and templates, rendering plain text (loaded once)."""
-    return Renderer.plain(load_knowledge())
+    """The knowledge base (ROSTERBOT_KNOWLEDGE_DIR, else the shipped one) and templates,
+    rendering plain text (loaded once)."""
+    return Renderer.plain(load_knowledge(load_settings().knowledge_dir))
 
 
 def finding_text(finding: Finding, renderer: Renderer | None = None) -> str:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.identity import Actor, IdentityResolver
 from bot.knowledge import Audience, KnowledgeBase
 from bot.messenger import Messenger
+from bot.observability.metrics import Metrics
 from bot.policy import Channel, Decision, authorize, channel_audience
 from bot.rendering import Renderer
 from bot.service.cache import DiagnosisCache
@@ -48,6 +49,7 @@ class Deps:
     dialog_ttl_seconds: int = 86_400
     escalation_window_seconds: int = 1800  # one escalation per license in it; 0: off
     clock: Callable[[], float] = time.time
+    metrics: Metrics = field(default_factory=Metrics)  # GET /metrics (escalations opened)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,6 +100,7 @@ class Escalations:
             "district": license.district if license else "",
         }
         self.deps.store.mark_escalation_posted(escalation.key, message_ts=ts, summary=summary)
+        self.deps.metrics.escalation_opened()
         if words:
             self.deps.store.forward_thread_words(state.channel_id, state.thread_ts,
                                                  key=escalation.key, through_id=words[-1].id)

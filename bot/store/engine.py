@@ -136,14 +136,20 @@ def _begin_sqlite_transaction(conn: Connection) -> None:
 def _postgresql_engine(url: URL) -> Engine:
     query = dict(url.query)
     query.setdefault("connect_timeout", str(PG_CONNECT_TIMEOUT_S))
-    return sa.create_engine(
-        url.set(query=query),
-        pool_pre_ping=True,
-        pool_size=PG_POOL_SIZE,
-        max_overflow=PG_MAX_OVERFLOW,
-        pool_timeout=POOL_TIMEOUT_S,
-        pool_recycle=1800,
-    )
+    try:  # SQLAlchemy imports psycopg here, and only here: it is the optional `postgres` extra
+        return sa.create_engine(
+            url.set(query=query),
+            pool_pre_ping=True,
+            pool_size=PG_POOL_SIZE,
+            max_overflow=PG_MAX_OVERFLOW,
+            pool_timeout=POOL_TIMEOUT_S,
+            pool_recycle=1800,
+        )
+    except ImportError as error:
+        raise StoreError(
+            "DATABASE_URL names PostgreSQL, but its driver (psycopg) is not installed: "
+            "install rosterbot with the postgres extra, pip install 'rosterbot[postgres]'"
+        ) from error
 
 
 def translate_error(error: exc.SQLAlchemyError) -> StoreError:

@@ -13,7 +13,7 @@ import httpx
 
 from checks.classlink import oauth
 from checks.classlink.district import DistrictClient
-from checks.classlink.http import Requester
+from checks.classlink.http import Requester, RequestObserver
 from checks.classlink.paging import MAX_PAGE_SIZE, fetch_all
 from checks.classlink.parse import RecordError, parse_application, parse_server
 from checks.classlink.retry import RetryPolicy
@@ -53,13 +53,20 @@ class ClassLinkClient:
         max_retry_after: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         in_flight: int = 6,
+        observers: tuple[RequestObserver, ...] = (),
     ) -> None:
-        """`in_flight`: most requests one district's reads have out at once."""
+        """`in_flight`: most requests one district's reads have out at once. `observers` are
+        told of every HTTP request (outcome and seconds), e.g. for metrics; see add_observer."""
         if page_size < 1:
             raise ValueError("page_size must be at least 1")
         if in_flight < 1:
             raise ValueError("in_flight must be at least 1")
         self._in_flight = in_flight
+        # what an equal client is built from in another process (a sweep's workers: options())
+        self._options: dict[str, Any] = {
+            "base_url": base_url, "partner_key": partner_key, "timeout": timeout,
+            "page_size": page_size, "max_attempts": max_attempts, "max_backoff": max_backoff,
+            "max_retry_after": max_retry_after, "in_flight": in_flight}
         self._base_url = base_url.rstrip("/")
         self._owns_http = http is None
         self._http = http if http is not None else httpx.Client(timeout=timeout)
@@ -72,6 +79,7 @@ class ClassLinkClient:
             sleep=sleep,
         )
         self._decoding = threading.Lock()  # one page decoded at a time, across all districts
+        self._observers: tuple[RequestObserver, ...] = tuple(observers)
         self._partner = self._requester(self._base_url, oauth.bearer(partner_key), district="")
 
     def applications(self) -> list[Application]:
@@ -85,6 +93,11 @@ class ClassLinkClient:
             page_size=self._page_size,
             on_body=_log_odd_status,
         )
+
+    def options(self) -> dict[str, Any]:
+        """The settings to build an equal client elsewhere, `ClassLinkClient(**options)` (in
+        another process, say); its HTTP client, sleep and observers are not among them."""
+        return dict(self._options)
 
     def application(self, oneroster_application_id: str) -> Application:
         """The /applications row with exactly this id (compared as sent, still encoded)."""
@@ -112,6 +125,22 @@ class ClassLinkClient:
             signer = oauth.oauth1(server.client_id, server.client_secret)
             requester = self._requester(server.endpoint_url, signer, district=label)
         return DistrictClient(requester, page_size=self._page_size, in_flight=self._in_flight)
+
+    def add_observer(self, observer: RequestObserver) -> None:
+        """Tell `observer` of every request from now on (each retry too); once, however often
+        it is added."""
+        if observer not in self._observers:
+            self._observers = (*self._observers, observer)
+
+    def remove_observer(self, observer: RequestObserver) -> None:
+        self._observers = tuple(o for o in self._observers if o != observer)
+
+    def _observe(self, outcome: str, seconds: float) -> None:
+        for observer in self._observers:
+            try:
+                observer(outcome, seconds)
+            except Exception:  # a metric must never fail a ClassLink read
+                log.exception("a ClassLink request observer failed")
 
     def close(self) -> None:
         if self._owns_http:
@@ -146,4 +175,5 @@ class ClassLinkClient:
             timeout=self._timeout,
             policy=self._policy,
             decoding=self._decoding,
+            observer=self._observe,
         )

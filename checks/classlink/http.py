@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import threading
+import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ from checks.errors import (
 
 Params = Mapping[str, str | int]
 R = TypeVar("R")
+# Told of every HTTP request sent (each retry too): its outcome, the HTTP status ("200",
+# "429", ...) or "timeout" / "connection_error", and how long it took in seconds. For metrics;
+# it must be quick and must not raise.
+RequestObserver = Callable[[str, float], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,7 @@ class Requester:
     timeout: float
     policy: RetryPolicy
     decoding: AbstractContextManager[Any] = field(default_factory=threading.Lock)
+    observer: RequestObserver | None = None
 
     def get(self, path: str, params: Params | None = None, *, envelope: str
             ) -> Reply[dict[str, Any]]:
@@ -88,15 +94,19 @@ class Requester:
     def _attempt(self, url: str, *, call: str, envelope: str,
                  read: Callable[[dict[str, Any]], R]) -> Reply[R]:
         headers = {"Accept": "application/json", **self.authorize(url)}
+        started = time.perf_counter()
         try:
             response = self.http.get(url, headers=headers, timeout=self.timeout)
         except httpx.TimeoutException as exc:
+            self._observe("timeout", started)
             raise self._fail(
                 ClassLinkUnavailable, f"timed out ({type(exc).__name__})", call
             ) from exc
         except httpx.RequestError as exc:
+            self._observe("connection_error", started)
             detail = f"connection failed ({type(exc).__name__}: {exc})"
             raise self._fail(ClassLinkUnavailable, detail, call) from exc
+        self._observe(str(response.status_code), started)
         if not response.is_success:
             raise error_for(response, district=self.district, call=call)
         total = _total_count(response.headers)
@@ -133,6 +143,10 @@ class Requester:
             detail = f"HTTP 200 body is a JSON {type(body).__name__}, not an object"
             raise self._fail(ClassLinkBadResponse, detail, call)
         return body
+
+    def _observe(self, outcome: str, started: float) -> None:
+        if self.observer is not None:
+            self.observer(outcome, time.perf_counter() - started)
 
     def _fail(self, kind: type[ClassLinkError], detail: str, call: str) -> ClassLinkError:
         return kind(detail, district=self.district, call=call)

@@ -82,7 +82,7 @@ def four_steps(words: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Ite
     knowledge, templates = words
     with STEPS.extended(HEADCOUNT):
         kb = load_knowledge(knowledge)
-        monkeypatch.setattr(bot.app, "load_knowledge", lambda: kb)
+        monkeypatch.setattr(bot.app, "load_knowledge", lambda *_directory: kb)
         monkeypatch.setattr(bot.rendering, "TEMPLATE_DIRS", (templates, TEMPLATES_DIR))
         yield
 
