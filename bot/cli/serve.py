@@ -18,8 +18,8 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from types import FrameType
 from typing import Any
 
@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 _QUIET = logging.getLogger("rosterbot.quiet")
 _QUIET.propagate = False
 _QUIET.addHandler(logging.NullHandler())
+
+# Started once the app serves, stopped when it stops: `lambda: scheduled_sweeps(...)`.
+Background = Callable[[], AbstractContextManager[object]]
 
 DRAIN_SECONDS = 25.0  # in-flight requests get this long (Kubernetes' default grace is 30 s)
 
@@ -149,14 +152,16 @@ def _health_server(readiness: Readiness, metrics: Metrics, host: str,
         server.stop()
 
 
-def serve(settings: Settings, args: argparse.Namespace) -> None:
+def serve(settings: Settings, args: argparse.Namespace, *,
+          background: Sequence[Background] = ()) -> None:
     """Run the app until SIGTERM or SIGINT, then drain; raises UsageError when it cannot
-    start."""
+    start. Each of `background` (a scheduler, say) is entered once the app serves, so nothing
+    of it runs or logs when the start fails, and left first when the stop begins."""
     stop = StopSignal().install()
     try:
         store = open_store(settings.database_url)
         try:
-            _serve(settings, args, store, stop)
+            _serve(settings, args, store, stop, background)
         except BaseException:
             store.close()
             raise
@@ -166,7 +171,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         stop.restore()
 
 
-def _serve(settings: Settings, args: argparse.Namespace, store: Store, stop: StopSignal) -> None:
+def _serve(settings: Settings, args: argparse.Namespace, store: Store, stop: StopSignal,
+           background: Sequence[Background]) -> None:
     from bot.http import serve_bolt
 
     out = console()
@@ -191,7 +197,8 @@ def _serve(settings: Settings, args: argparse.Namespace, store: Store, stop: Sto
                                   f"{server.url}/healthz, {server.url}/readyz, "
                                   f"{server.url}/metrics)", markup=False)
                         _print_health(out, health)
-                        stop.wait(alive=lambda: server.alive)
+                        with _running(background):
+                            stop.wait(alive=lambda: server.alive)
                         readiness.start_draining()
                         log.info("%s: draining %d request(s) in flight",
                                  stop.received or "stopped", server.in_flight)
@@ -207,7 +214,8 @@ def _serve(settings: Settings, args: argparse.Namespace, store: Store, stop: Sto
                     out.print("rosterbot connected to Slack over Socket Mode", markup=False)
                     _print_health(out, health)
                     try:
-                        stop.wait(alive=lambda: True)
+                        with _running(background):
+                            stop.wait(alive=lambda: True)
                         readiness.start_draining()
                         log.info("%s: draining Socket Mode", stop.received or "stopped")
                     finally:
@@ -217,6 +225,14 @@ def _serve(settings: Settings, args: argparse.Namespace, store: Store, stop: Sto
                 log.info("drained in %.1f s", time.monotonic() - started)
         finally:
             built.close()  # again on the way out of a failed start: returns at once
+
+
+@contextmanager
+def _running(background: Sequence[Background]) -> Iterator[None]:
+    with ExitStack() as stack:
+        for start in background:
+            stack.enter_context(start())
+        yield
 
 
 def _print_health(out: Any, health: HealthServer | None) -> None:
