@@ -66,23 +66,26 @@ class Button:
 
 def simple_message(
     text: str, *, ephemeral: bool = False, buttons: Sequence[Button] = (), dialog_id: str = "",
-    key: bytes = b"",
+    key: bytes = b"", extra: Sequence[Block] = (),
 ) -> Message:
-    """Text in sections, optionally followed by one row of buttons."""
-    tail = [actions_block(buttons, dialog_id=dialog_id, key=key)] if buttons else []
+    """Text in sections, then `extra` blocks (e.g. a row of fix buttons), optionally followed by
+    one row of buttons."""
+    tail = [*extra, *([actions_block(buttons, dialog_id=dialog_id, key=key)] if buttons else [])]
     return _message(header=None, body=text, tail=tail, ephemeral=ephemeral)
 
 
 def step_message(
     *, dialog_id: str, step: Step, title: str, body: str,
     teachers: Sequence[tuple[str, str]] = (), ephemeral: bool = False, key: bytes = b"",
+    extra: Sequence[Block] = (),
 ) -> Message:
-    """One dialog step: "Step n of 3" header, the rendered body, the step's buttons, and at the
-    sanity step a teacher picker over `teachers` ((email, name) pairs)."""
+    """One dialog step: "Step n of 3" header, the rendered body, `extra` blocks (the step's fix
+    buttons), the step's buttons, and at the sanity step a teacher picker over `teachers`
+    ((email, name) pairs)."""
     if step not in CHECK_STEPS:
         raise ValueError(f"{step} is not a check step")
     number = CHECK_STEPS.index(step) + 1
-    tail: list[Block] = []
+    tail: list[Block] = list(extra)
     if step is Step.SANITY and teachers:
         tail += teacher_picker(dialog_id=dialog_id, teachers=teachers, key=key)
     tail.append(actions_block(step_buttons(step), dialog_id=dialog_id, key=key, step=step))
@@ -152,6 +155,21 @@ def link_modal(*, licenses: Sequence[tuple[str, str]], metadata: str) -> dict[st
             {"type": "input", "block_id": LINK_BLOCK_ID, "element": element,
              "label": plain_text("License", MAX_HEADER_TEXT)},
         ],
+    }
+
+
+FIX_CALLBACK_ID = ACTION_ID_PREFIX + "fix"
+
+
+def fix_modal(*, title: str, body: str, metadata: str, submit: str = "Apply") -> dict[str, Any]:
+    """The confirmation of a fix: the change and the license before and after (`body`, mrkdwn),
+    Apply and Cancel. `metadata` is the signed change; the submission is refused if it was
+    altered, and by anyone but staff."""
+    return {
+        "type": "modal", "callback_id": FIX_CALLBACK_ID, "private_metadata": metadata,
+        "title": plain_text(title, 24), "submit": plain_text(submit, 24),
+        "close": plain_text("Cancel", 24),
+        "blocks": text_blocks(body, max_blocks=MAX_VIEW_BLOCKS),
     }
 
 

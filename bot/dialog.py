@@ -132,6 +132,11 @@ class Action(StrEnum):
     # on an escalation's summary in the support channel (staff only; the arg is its key)
     CLAIM_ESCALATION = "claim_escalation"
     RESOLVE_ESCALATION = "resolve_escalation"
+    # one-click fixes (staff only; bot.service.fixes): a fix button opens a confirmation, whose
+    # submission applies it; Undo for 15 minutes. Never part of a dialog's machine.
+    OPEN_FIX = "open_fix"
+    APPLY_FIX = "apply_fix"
+    UNDO_FIX = "undo_fix"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -221,8 +221,9 @@ def label(change: LicenseChange, *, tenant_name: str = "", student: bool = False
         return f"Attach {mask_secret(change.value)}" + (f" ({tenant_name})" if tenant_name else "")
     if change.kind is ChangeKind.REPLACE_EMAIL:
         old, new = _short(change.value), _short(change.new)
-        if old == new:  # only the domain (or spaces around it) differ: show it whole
-            old, new = shown_email(change.value), change.new
+        if old == new or change.value.strip() == change.new.strip():
+            # only the domain, or spaces around the address, differ: show both whole
+            old, new = shown_email(change.value), shown_email(change.new)
         return f"Change {old} to {new}"
     if change.kind is ChangeKind.REMOVE_EMAIL:
         return "Remove the student address" if student else f"Remove {_short(change.value)}"

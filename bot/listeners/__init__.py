@@ -14,7 +14,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.blocks import LINK_ACTION_ID, LINK_BLOCK_ID, LINK_CALLBACK_ID
+from bot.blocks import FIX_CALLBACK_ID, LINK_ACTION_ID, LINK_BLOCK_ID, LINK_CALLBACK_ID
 from bot.listeners.payloads import (
     action_origin,
     action_value,
@@ -63,6 +63,11 @@ def register(app: App, service: RosterService) -> None:
         service.link_submitted(view_origin(body), view_metadata(body),
                                view_selection(body, LINK_BLOCK_ID, LINK_ACTION_ID))
 
+    def on_fix_modal(body: Mapping[str, Any]) -> None:
+        # the confirmation's metadata is a signed apply_fix action value: served as an action,
+        # so the same staff check refuses it from anyone else
+        service.action(view_origin(body), view_metadata(body))
+
     def on_home(event: Mapping[str, Any]) -> None:
         if event.get("tab", "home") == "home":
             service.home_opened(str(event.get("user", "")))
@@ -73,6 +78,7 @@ def register(app: App, service: RosterService) -> None:
         (app.command(COMMAND), on_command),
         (app.action(ACTION_IDS), on_action),
         (app.view(LINK_CALLBACK_ID), on_link_modal),
+        (app.view(FIX_CALLBACK_ID), on_fix_modal),
     ]
     lazy += [(app.event(name), on_event[name]) for name in EVENTS]
     for listener, work in lazy:

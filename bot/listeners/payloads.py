@@ -42,6 +42,7 @@ def action_origin(body: Mapping[str, Any]) -> Origin:
         thread_ts=_text(body, "message", "thread_ts") or _text(body, "container", "thread_ts"),
         message_ts=_text(body, "container", "message_ts") or _text(body, "message", "ts"),
         response_url=_text(body, "response_url"),
+        trigger_id=_text(body, "trigger_id"),  # a fix button opens its confirmation with it
         surface="action",
     )
 

@@ -22,6 +22,7 @@ from bot.service.context import Deps, Origin, RequestContext, request_context
 from bot.service.dialogs import Dialogs
 from bot.service.escalation import Escalations
 from bot.service.faq import Faq
+from bot.service.fixes import FIX_ACTIONS, FixActions
 from bot.service.home import Home
 from bot.service.lookups import Lookups
 from bot.service.picker import TeacherPicker
@@ -41,10 +42,11 @@ class RosterService:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.replies = Replies(deps)
-        steps = StepView(deps, self.replies)
+        self.fixes = FixActions(deps, self.replies)  # one-click fixes, staff only
+        steps = StepView(deps, self.replies, self.fixes)
         self.lookups = Lookups(deps, self.replies)
         self.faq = Faq(deps, self.replies)
-        self.escalations = Escalations(deps, self.replies)
+        self.escalations = Escalations(deps, self.replies, self.fixes)
         self.dialogs = Dialogs(deps, self.replies, steps, self.lookups, self.escalations,
                                self.faq)
         self.commands = Commands(deps, self.replies, steps, self.lookups, self.dialogs)
@@ -67,10 +69,13 @@ class RosterService:
             except InvalidTransition:
                 self.replies.audit(origin, ctx.actor, "action", license_id=None,
                                    result="refused: tampered button value", refused=True)
-                self.replies.private(origin, self.replies.text("not_allowed",
-                                                               ctx.actor.audience))
+                if origin.channel_id:  # a modal's submission comes from no channel
+                    self.replies.private(origin, self.replies.text("not_allowed",
+                                                                   ctx.actor.audience))
                 return
-            if decoded.dialog_id:
+            if decoded.action in FIX_ACTIONS:  # every route (button, modal) checks staff again
+                self.fixes.act(ctx, decoded)
+            elif decoded.dialog_id:
                 self.dialogs.press(ctx, decoded.dialog_id,
                                    Press(Action(decoded.action), decoded.arg,
                                          step=_step(decoded.step)))

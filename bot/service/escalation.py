@@ -17,6 +17,7 @@ from bot.blocks import Button, Message, simple_message
 from bot.dialog import Action, DialogState
 from bot.knowledge import Audience
 from bot.service.context import Deps, RequestContext
+from bot.service.fixes import FixActions
 from bot.service.replies import Replies
 from bot.store import (
     Escalation,
@@ -35,8 +36,8 @@ RESOLVE = Button("Resolve", Action.RESOLVE_ESCALATION)
 
 
 class Escalations:
-    def __init__(self, deps: Deps, replies: Replies) -> None:
-        self.deps, self.replies = deps, replies
+    def __init__(self, deps: Deps, replies: Replies, fixes: FixActions | None = None) -> None:
+        self.deps, self.replies, self.fixes = deps, replies, fixes
 
     # -- the customer's words ----------------------------------------------------------------
 
@@ -87,7 +88,10 @@ class Escalations:
             thread_link=thread_link, tenant=_tenant(diagnosis), failing=_failing(diagnosis),
             checked=diagnosis is not None, words=words)
         try:
-            ts = self.deps.messenger.post(support, self._summary_message(text, escalation))
+            # the proposed changes ride along, each a button staff apply with one click
+            fixes = self.fixes.summary_proposals(diagnosis) if self.fixes else []
+            ts = self.deps.messenger.post(support, self._summary_message(text, escalation,
+                                                                         fixes))
         except Exception:
             log.exception("could not post escalation %s", escalation.key)
             self.deps.store.discard_unposted_escalation(escalation.key)  # asking again retries
@@ -98,6 +102,7 @@ class Escalations:
             "thread_link": thread_link, "support_link": self.deps.messenger.permalink(support, ts),
             "license_name": license.name if license else "",
             "district": license.district if license else "",
+            "fixes": fixes,
         }
         self.deps.store.mark_escalation_posted(escalation.key, message_ts=ts, summary=summary)
         self.deps.metrics.escalation_opened()
@@ -177,18 +182,24 @@ class Escalations:
         current = self.deps.store.escalation(escalation.key) or escalation
         try:
             self.deps.messenger.update(support, escalation.message_ts,
-                                       self._summary_message(text, current))
+                                       self._summary_message(text, current,
+                                                             current.summary.get("fixes")))
         except Exception:
             log.exception("could not update the summary of escalation %s", escalation.key)
 
-    def _summary_message(self, text: str, escalation: Escalation) -> Message:
+    def _summary_message(self, text: str, escalation: Escalation,
+                         fixes: object = None) -> Message:
         buttons = {
             EscalationStatus.OPEN: (CLAIM, RESOLVE),
             EscalationStatus.CLAIMED: (RESOLVE,),
             EscalationStatus.RESOLVED: (),
         }[escalation.status]
         body = f"{text}\n\n{self._status_text(escalation)}"
-        return simple_message(body, key=self.deps.action_key,
+        # the proposed changes, each a button, until the escalation is resolved
+        kept = fixes if isinstance(fixes, list) and \
+            escalation.status is not EscalationStatus.RESOLVED else []
+        extra = self.fixes.summary_blocks(kept) if self.fixes and kept else []
+        return simple_message(body, key=self.deps.action_key, extra=extra,
                               buttons=tuple(Button(b.label, b.action, escalation.key, b.style)
                                             for b in buttons))
 

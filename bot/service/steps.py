@@ -6,6 +6,7 @@ from bot.blocks import Message, step_message
 from bot.dialog import Step
 from bot.knowledge import Audience
 from bot.service.context import Deps
+from bot.service.fixes import FixActions
 from bot.service.replies import Replies
 from checks.diagnose import Diagnosis
 from checks.models import CheckResult, License, Role, RosterUser
@@ -13,8 +14,8 @@ from checks.text import fold_email
 
 
 class StepView:
-    def __init__(self, deps: Deps, replies: Replies) -> None:
-        self.deps, self.replies = deps, replies
+    def __init__(self, deps: Deps, replies: Replies, fixes: FixActions | None = None) -> None:
+        self.deps, self.replies, self.fixes = deps, replies, fixes
 
     def diagnosis(self, license_id: str, *, fresh: bool) -> Diagnosis:
         return self.deps.cache.get(self.deps.diagnoser, license_id, fresh=fresh)
@@ -25,8 +26,11 @@ class StepView:
         body = self.replies.text("step", audience, step=str(step), result=result, license=license)
         teachers = teacher_choices(diagnosis, audience) \
             if step is Step.SANITY and diagnosis else ()
+        # fix buttons for staff, "ask support to make this change" for customers
+        extra = self.fixes.step_blocks(dialog_id=dialog_id, step=step, diagnosis=diagnosis,
+                                       audience=audience) if self.fixes and result else []
         return step_message(dialog_id=dialog_id, step=step, title=self.deps.kb.step(step).title,
-                            body=body, teachers=teachers, key=self.deps.action_key)
+                            body=body, teachers=teachers, key=self.deps.action_key, extra=extra)
 
     def result_of(self, diagnosis: Diagnosis, step: Step) -> CheckResult:
         return diagnosis.steps[str(step)]

@@ -119,7 +119,9 @@ def test_the_summary_has_what_an_engineer_needs(world: SlackWorld) -> None:
     assert "last week &amp; nothing syncs" in text
     assert f"https://pivot-support.slack.com/archives/{SHARED}/p{thread.replace('.', '')}" \
         in text
-    assert set(buttons(summary.params)) == {"claim_escalation", "resolve_escalation"}
+    # Claim, Resolve, and the proposed change (attach the connection) for staff to apply
+    assert set(buttons(summary.params)) == {"claim_escalation", "resolve_escalation",
+                                            "open_fix"}
     assert "*Open*" in text
 
 
@@ -153,7 +155,8 @@ def test_claim_and_resolve_are_for_staff_only(world: SlackWorld) -> None:
     world.press(claim, channel=SUPPORT, message_ts=ts)
     wait_until(lambda: "*Claimed* by U_STAFF" in text_of(world.stub.message(SUPPORT, ts)
                                                             or {}))
-    assert set(buttons(world.stub.message(SUPPORT, ts) or {})) == {"resolve_escalation"}
+    assert set(buttons(world.stub.message(SUPPORT, ts) or {})) == {"resolve_escalation",
+                                                                   "open_fix"}
     world.press(claim, user=STAFF2, channel=SUPPORT, message_ts=ts, name="late")
     wait_until(lambda: bool(world.responses("late")))
     assert "Claimed* by U_STAFF" in text_of(world.responses("late")[0])

@@ -156,6 +156,10 @@ def dialog_state(**changes: Any) -> DialogState:
 
 def template_data(name: str) -> dict[str, Any]:
     """Sample data for every template (the rendering test checks all templates are covered)."""
+    if name.startswith("fix_"):  # one-click fixes (issue 11)
+        from fix_samples import fix_template_data
+
+        return fix_template_data()[name]
     steps = diagnosis_steps()
     samples: dict[str, dict[str, Any]] = {
         "step": {"step": "emails", "result": steps[1], "license": LICENSE},
@@ -191,4 +195,5 @@ TEMPLATES_WITH_SAMPLES = (
     "step", "checking", "classlink_no_answer", "diagnosis", "email_lookup", "teacher_report",
     "faq_answer", "say", "help", "usage", "escalation_summary", "escalation_confirmed", "home",
     "link", "not_allowed",
+    "fix_confirm", "fix_done", "fix_by_hand",
 )
