@@ -19,6 +19,7 @@ USAGE = {
     "app": "/roster app [license]",
     "link": "/roster link [license]",
     "unlink": "/roster unlink",
+    "watch": "/roster watch [on|off]",
 }
 
 

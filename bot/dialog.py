@@ -132,6 +132,8 @@ class Action(StrEnum):
     # on an escalation's summary in the support channel (staff only; the arg is its key)
     CLAIM_ESCALATION = "claim_escalation"
     RESOLVE_ESCALATION = "resolve_escalation"
+    # in the staff App Home's last sweep: a license's diagnosis in DMs (staff only; arg: its id)
+    OPEN_DIAGNOSIS = "open_diagnosis"
     # one-click fixes (staff only; bot.service.fixes): a fix button opens a confirmation, whose
     # submission applies it; Undo for 15 minutes. Never part of a dialog's machine.
     OPEN_FIX = "open_fix"

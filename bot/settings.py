@@ -37,6 +37,12 @@ class Settings:
     dialog_ttl_seconds: int = 86_400
     # one escalation per license (or channel) in this many seconds; 0 turns the window off
     escalation_window_seconds: int = 1800
+    # the watch (bot.sweep): when `rosterbot run` sweeps ("off": never), the cron's time zone,
+    # how many licenses a sweep diagnoses at once, and in how many processes (0: one a core)
+    sweep_cron: str = "0 3 * * *"
+    sweep_timezone: str = "UTC"
+    sweep_concurrency: int = 16
+    sweep_processes: int = 0
     knowledge_dir: Path | None = None  # an edited copy of knowledge/; None: the shipped one
     log_level: str = "INFO"  # one of LOG_LEVELS
     log_format: str = "text"  # one of LOG_FORMATS; "json": one object per line
@@ -62,6 +68,7 @@ class Settings:
             dialog_ttl_seconds=int(_positive_float(values, "ROSTERBOT_DIALOG_TTL", 86_400)),
             escalation_window_seconds=int(
                 _non_negative_float(values, "ROSTERBOT_ESCALATION_WINDOW", 1800)),
+            **_sweep_settings(values),
             knowledge_dir=_optional_path(values, "ROSTERBOT_KNOWLEDGE_DIR"),
             log_level=_choice(values, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
             log_format=_choice(values, "LOG_FORMAT", LOG_FORMATS, "text"),
@@ -184,3 +191,27 @@ def _database_url(raw: str | None, data_dir: Path) -> str:
     if value.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg://", "postgres://")):
         return value
     raise ConfigError("DATABASE_URL", f"must be sqlite:///path or postgresql://..., got {value!r}")
+
+
+def _sweep_settings(values: Mapping[str, str]) -> dict[str, Any]:
+    """ROSTERBOT_SWEEP_CRON (default nightly at 03:00; "off"), ROSTERBOT_SWEEP_TIMEZONE
+    (default UTC), ROSTERBOT_SWEEP_CONCURRENCY (default 16) and ROSTERBOT_SWEEP_PROCESSES
+    (default 0: one a core, at most 4)."""
+    from bot.sweep.cron import DEFAULT_CRON, cron_problem, timezone_problem
+
+    cron = _optional(values, "ROSTERBOT_SWEEP_CRON") or DEFAULT_CRON
+    if problem := cron_problem(cron):
+        raise ConfigError("ROSTERBOT_SWEEP_CRON", problem)
+    timezone = _optional(values, "ROSTERBOT_SWEEP_TIMEZONE") or "UTC"
+    if problem := timezone_problem(timezone):
+        raise ConfigError("ROSTERBOT_SWEEP_TIMEZONE", problem)
+    counts = {}
+    for name, default in (("ROSTERBOT_SWEEP_CONCURRENCY", 16), ("ROSTERBOT_SWEEP_PROCESSES", 0)):
+        number = _non_negative_float(values, name, default)
+        if number != int(number) or (number < 1 and name.endswith("CONCURRENCY")):
+            raise ConfigError(name, f"must be a whole number (at least {int(default > 0)}), "
+                              f"got {values.get(name)!r}")
+        counts[name] = int(number)
+    return {"sweep_cron": cron, "sweep_timezone": timezone,
+            "sweep_concurrency": counts["ROSTERBOT_SWEEP_CONCURRENCY"],
+            "sweep_processes": counts["ROSTERBOT_SWEEP_PROCESSES"]}

@@ -25,6 +25,9 @@ Pure of Slack and of the store: the bot stores outcomes and compares them (bot.s
 
 from __future__ import annotations
 
+import multiprocessing
+import queue
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -32,16 +35,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from checks.classlink import ClassLinkClient
 from checks.diagnose import ClassLinkSource, Diagnoser, Diagnosis, DistrictSource
 from checks.errors import ClassLinkError, ClassLinkRateLimited, LicenseNotFound
 from checks.licenses import LicenseDirectory, MemoryLicenseDirectory
-from checks.models import Application, Roster, RosterUser, Status, StepResults, worst
+from checks.models import Application, License, Roster, RosterUser, Status, StepResults, worst
 
-__all__ = ["DEFAULT_CONCURRENCY", "LicenseOutcome", "OnceApplications", "Sweep", "Throttle",
-           "outcome_of", "primary_code"]
+__all__ = ["DEFAULT_CONCURRENCY", "LicenseOutcome", "OnceApplications", "Sweep",
+           "SweepWorkerError", "Throttle", "outcome_of", "primary_code"]
 
 T = TypeVar("T")
-DEFAULT_CONCURRENCY = 8
+DEFAULT_CONCURRENCY = 16
 # Figures of step 3 kept in the compact result (the sanity_figures finding's data)
 FIGURES = ("teachers", "students", "classes", "enrollments", "seats")
 # Progress: (licenses done, licenses in all, the license just done)
@@ -118,16 +122,21 @@ class Throttle:
     """Every ClassLink read of a sweep goes through here: while ClassLink has asked us to wait
     (a read ended rate limited, with its Retry-After), no read starts; the rate-limited read is
     then tried again, at most `attempts` times in all. A wait longer than `max_pause` is not
-    worth holding the sweep for: that read fails as it is (its license says so)."""
+    worth holding the sweep for: that read fails as it is (its license says so).
+
+    `shared` (a multiprocessing Value of type "d") holds the deadline when a sweep's worker
+    processes share one: a pause asked for in one holds them all (time.monotonic is the same
+    clock in every process of a machine)."""
 
     DEFAULT_PAUSE = 5.0  # a 429 without Retry-After
 
     def __init__(self, *, max_pause: float = 120.0, attempts: int = 3,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, shared: Any = None) -> None:
         self.max_pause, self.attempts = max_pause, max(1, attempts)
         self._sleep, self._clock = sleep, clock
-        self._lock = threading.Lock()
+        self._shared = shared
+        self._lock: Any = shared.get_lock() if shared is not None else threading.Lock()
         self._until = 0.0
         self.pauses = 0  # how often ClassLink made the sweep wait
         self.waited = 0.0  # seconds of pause asked for, in all
@@ -148,18 +157,27 @@ class Throttle:
         """No read starts for `seconds` from now (a longer pause already asked for stands)."""
         with self._lock:
             until = self._clock() + max(0.0, seconds)
-            if until > self._until:
-                self._until = until
+            if until > self._deadline():
+                self._set_deadline(until)
                 self.pauses += 1
                 self.waited += max(0.0, seconds)
 
     def wait(self) -> None:
         while True:
             with self._lock:
-                left = self._until - self._clock()
+                left = self._deadline() - self._clock()
             if left <= 0:
                 return
             self._sleep(left)
+
+    def _deadline(self) -> float:
+        return float(self._shared.value) if self._shared is not None else self._until
+
+    def _set_deadline(self, until: float) -> None:
+        if self._shared is not None:
+            self._shared.value = until
+        else:
+            self._until = until
 
 
 class _ThrottledDistrict:
@@ -202,6 +220,14 @@ class OnceApplications:
             assert self._applications is not None
             return list(self._applications)
 
+    @classmethod
+    def seeded(cls, source: ClassLinkSource, applications: Sequence[Application],
+               throttle: Throttle | None = None) -> OnceApplications:
+        """One that answers from a list already read (by the sweep's first process)."""
+        once = cls(source, throttle)
+        once._applications = tuple(applications)
+        return once
+
     @property
     def error(self) -> ClassLinkError | None:
         """Why `/applications` could not be read, once it was asked and failed."""
@@ -216,14 +242,26 @@ class OnceApplications:
 @dataclass
 class Sweep:
     """Diagnoses licenses `concurrency` at a time over one snapshot of the license directory and
-    one read of `/applications`. A Sweep object runs once."""
+    one read of `/applications`. A Sweep object runs once.
+
+    With `processes` above 1 and a ClassLinkClient, a sweep of at least PER_PROCESS licenses a
+    process shares them among that many worker processes (each with its own client and
+    `concurrency / processes` threads): decoding and judging rosters is Python work that one
+    process does on one core at a time, and a sweep of hundreds of districts is mostly that once
+    the round trips overlap. The workers get the `/applications` list and the directory snapshot
+    from this process, never read them again, and share the Throttle's pauses."""
 
     licenses: LicenseDirectory
     classlink: ClassLinkSource
     concurrency: int = DEFAULT_CONCURRENCY
     throttle: Throttle = field(default_factory=Throttle)
+    processes: int = 1
     source: OnceApplications = field(init=False)
     snapshot: MemoryLicenseDirectory | None = field(default=None, init=False)
+    # HTTP requests the worker processes made (None until they have run, or when they cannot
+    # count); this process's own requests are not in it
+    worker_requests: int | None = field(default=None, init=False)
+    workers: int = field(default=0, init=False)  # worker processes the run used
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
@@ -245,31 +283,176 @@ class Sweep:
         """The outcome of each license, in the order given (every license when None). A
         license that vanished from the directory since the snapshot is left out."""
         ids = self.license_ids() if license_ids is None else list(license_ids)
+        tally = _Tally(len(ids), progress)
+        workers = self._workers_for(len(ids))
+        if workers > 1:
+            try:
+                self.source.applications()  # read here, once; handed to the workers
+            except ClassLinkError:
+                workers = 1  # every license says so, without a request: no workers needed
+        found: dict[str, LicenseOutcome | None] = {}
+        if workers > 1:
+            self.workers = workers
+            found = _in_processes(self, ids, workers, tally)
+        rest = [i for i in ids if i not in found]
+        if rest:  # all of them, or what workers that died left
+            found.update(zip(rest, self._in_threads(rest, tally), strict=True))
+        return [o for o in (found[i] for i in ids) if o is not None]
+
+    def _in_threads(self, ids: Sequence[str], tally: _Tally) -> list[LicenseOutcome | None]:
         diagnoser = Diagnoser(licenses=self._snapshot(), classlink=self.source)
-        done = 0
-        lock = threading.Lock()
 
         def one(license_id: str) -> LicenseOutcome | None:
-            nonlocal done
             try:
                 outcome = outcome_of(diagnoser.diagnose(license_id))
             except LicenseNotFound:
-                return None
-            if progress is not None:
-                with lock:
-                    done += 1
-                    progress(done, len(ids), outcome)
+                outcome = None
+            tally.done(outcome)
             return outcome
 
         if self.concurrency == 1 or len(ids) <= 1:
-            results = [one(i) for i in ids]
-        else:
-            with ThreadPoolExecutor(min(self.concurrency, len(ids)),
-                                    thread_name_prefix="sweep") as pool:
-                results = list(pool.map(one, ids))
-        return [r for r in results if r is not None]
+            return [one(i) for i in ids]
+        with ThreadPoolExecutor(min(self.concurrency, len(ids)),
+                                thread_name_prefix="sweep") as pool:
+            return list(pool.map(one, ids))
+
+    def _workers_for(self, licenses: int) -> int:
+        if self.processes <= 1 or not isinstance(self.classlink, ClassLinkClient):
+            return 1
+        return max(1, min(self.processes, licenses // PER_PROCESS, self.concurrency))
 
     def _snapshot(self) -> MemoryLicenseDirectory:
         if self.snapshot is None:
             self.snapshot = MemoryLicenseDirectory(self.licenses.list())
         return self.snapshot
+
+
+PER_PROCESS = 40  # licenses a worker process must have to be worth its start (~0.5 s)
+
+
+class _Tally:
+    """Counts finished licenses and tells `progress`, from any thread."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self._progress = total, progress
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def done(self, outcome: LicenseOutcome | None) -> None:
+        with self._lock:
+            self.count += 1
+            if self._progress is not None and outcome is not None:
+                self._progress(self.count, self.total, outcome)
+
+
+class SweepWorkerError(RuntimeError):
+    """A worker process failed on a license in a way a diagnosis never should (a bug)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What a worker process is given: how to reach ClassLink, and the sweep's one read of
+    `/applications` and of the license directory."""
+
+    options: dict[str, Any]
+    applications: tuple[Application, ...]
+    licenses: tuple[License, ...]
+    threads: int
+    max_pause: float
+    attempts: int
+
+
+def _in_processes(sweep: Sweep, ids: Sequence[str], workers: int,
+                  tally: _Tally) -> dict[str, LicenseOutcome | None]:
+    """The licenses shared out to `workers` processes through a queue; whatever a worker that
+    died left undone is missing from the answer (the caller diagnoses it here)."""
+    assert isinstance(sweep.classlink, ClassLinkClient)
+    context = multiprocessing.get_context("spawn")  # never fork a process that has threads
+    tasks: Any = context.Queue()
+    results: Any = context.Queue()
+    deadline: Any = context.Value("d", 0.0)
+    threads = max(1, -(-sweep.concurrency // workers))
+    job = _Job(sweep.classlink.options(), tuple(sweep.source.applications()),
+               tuple(sweep._snapshot().list()), threads, sweep.throttle.max_pause,
+               sweep.throttle.attempts)
+    for license_id in ids:
+        tasks.put(license_id)
+    for _ in range(workers * threads):
+        tasks.put(None)
+    procs = [context.Process(target=_work, args=(job, tasks, results, deadline),
+                             name=f"rosterbot-sweep-{n}", daemon=True) for n in range(workers)]
+    for proc in procs:
+        proc.start()
+    found: dict[str, LicenseOutcome | None] = {}
+    reported = 0
+    requests: int | None = 0
+    finished = False
+    try:
+        while reported < workers:
+            try:
+                kind, key, value = results.get(timeout=1.0)
+            except queue.Empty:
+                if not any(p.is_alive() for p in procs) and results.empty():
+                    break  # they died (killed, out of memory): the rest is done here
+                continue
+            if kind == "outcome":
+                found[key] = value
+                tally.done(value)
+            elif kind == "error":
+                raise SweepWorkerError(f"{key}: {value}")
+            elif kind == "requests":
+                reported += 1
+                requests = None if value is None or requests is None else requests + value
+        finished = True
+    finally:
+        for proc in procs:  # done: they are leaving; failed or interrupted: stop them now
+            proc.join(timeout=5.0 if finished else 0.0)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+        tasks.cancel_join_thread()
+        results.cancel_join_thread()
+    sweep.worker_requests = requests if reported == workers else None
+    return found
+
+
+def _work(job: _Job, tasks: Any, results: Any, deadline: Any) -> None:
+    """A worker process: `job.threads` threads take license ids until a None each."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the sweep's to handle
+    client = ClassLinkClient(**job.options)
+    count = _RequestCount()
+    counting = hasattr(client, "add_observer")
+    if counting:
+        client.add_observer(count)
+    throttle = Throttle(max_pause=job.max_pause, attempts=job.attempts, shared=deadline)
+    source = OnceApplications.seeded(client, job.applications, throttle)
+    diagnoser = Diagnoser(licenses=MemoryLicenseDirectory(job.licenses), classlink=source)
+
+    def take() -> None:
+        while (license_id := tasks.get()) is not None:
+            try:
+                outcome: LicenseOutcome | None = outcome_of(diagnoser.diagnose(license_id))
+            except LicenseNotFound:
+                outcome = None
+            except Exception as exc:  # a bug: the sweep says which license, and stops
+                results.put(("error", license_id, f"{type(exc).__name__}: {exc}"))
+                continue
+            results.put(("outcome", license_id, outcome))
+
+    pool = [threading.Thread(target=take, name=f"sweep-{n}") for n in range(job.threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    client.close()
+    results.put(("requests", None, count.value if counting else None))
+
+
+class _RequestCount:
+    def __init__(self) -> None:
+        self.value = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, _outcome: str, _seconds: float) -> None:
+        with self._lock:
+            self.value += 1

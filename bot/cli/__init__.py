@@ -27,7 +27,7 @@ from bot.cli.output import (
 from bot.errors import ConfigError, KnowledgeBaseError, StoreError
 
 SUBCOMMANDS = ("diagnose", "lookup", "sandbox", "match", "demo", "run", "db", "audit",
-               "fix")
+               "fix", "sweep")
 
 
 def build_parser() -> ArgumentParser:

@@ -36,13 +36,16 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.cli.serve import serve
+    from bot.cli.sweep import scheduled_sweeps
     from bot.observability.logs import configure_logging
 
     settings = load_settings()
     configure_logging(settings)  # replaces the CLI's silent default (bot.cli.main)
     try:
         _check(settings, http=args.http)
-        serve(settings, args)
+        # the watch's schedule (ROSTERBOT_SWEEP_CRON) runs while the app serves
+        serve(settings, args,
+              background=[lambda: scheduled_sweeps(settings, sandbox=args.sandbox)])
     except ConfigError as exc:
         raise UsageError(f"configuration: {exc}") from None
     except StoreError as exc:

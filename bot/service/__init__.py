@@ -28,6 +28,7 @@ from bot.service.lookups import Lookups
 from bot.service.picker import TeacherPicker
 from bot.service.replies import SUPPORT_BUTTON, Replies
 from bot.service.steps import StepView
+from bot.service.watch import Watch
 from bot.store import StoreError
 from checks.errors import LicenseNotFound
 
@@ -52,6 +53,7 @@ class RosterService:
         self.commands = Commands(deps, self.replies, steps, self.lookups, self.dialogs)
         self.home = Home(deps, self.replies)
         self.picker = TeacherPicker(deps, self.replies)
+        self.watch = Watch(deps, self.replies)
 
     # -- surfaces ----------------------------------------------------------------------------
 
@@ -190,6 +192,8 @@ class RosterService:
                                 thread_ts=thread or "", user_id=actor.user_id,
                                 license_id=ctx.channel.linked_license, step=Step.ESCALATED)
             self.escalations.escalate(state, ctx)
+        elif action is Action.OPEN_DIAGNOSIS:
+            self.watch.open_diagnosis(ctx, arg)
         elif action in (Action.CLAIM_ESCALATION, Action.RESOLVE_ESCALATION):
             self.escalations.act(ctx, action, arg)
         else:

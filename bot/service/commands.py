@@ -18,6 +18,7 @@ from bot.service.dialogs import Dialogs
 from bot.service.lookups import Lookups
 from bot.service.replies import SUPPORT_BUTTON, Replies
 from bot.service.steps import StepView
+from bot.service.watch import Watch
 from checks.errors import LicenseNotFound
 
 
@@ -125,6 +126,11 @@ class Commands:
                                        key=self.deps.action_key)
         self.deps.messenger.open_view(ctx.origin.trigger_id,
                                       link_modal(licenses=licenses, metadata=metadata))
+
+    def _watch(self, ctx: RequestContext, cmd: Command) -> None:
+        """`/roster watch [on|off]`: the channel hears of its license's regressions (staff)."""
+        if self._staff_only(ctx, cmd):
+            Watch(self.deps, self.replies).command(ctx, cmd.argument)
 
     def _unlink(self, ctx: RequestContext, cmd: Command) -> None:
         if not self._staff_only(ctx, cmd):

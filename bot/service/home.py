@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.blocks import home_view
+from bot.blocks import MAX_VIEW_BLOCKS, home_view
 from bot.dialog import CHECK_STEPS
 from bot.identity import Actor
 from bot.knowledge import Audience
 from bot.service.context import Deps
 from bot.service.replies import Replies
+from bot.service.watch import Watch
 from bot.store import Escalation, EscalationStatus
 from checks.errors import LicenseError
 
@@ -60,7 +61,12 @@ class Home:
         else:
             text = self.replies.text("home", Audience.CUSTOMER, recent=[], escalations=[],
                                      claimed=[], resolved=[])
-        self.deps.messenger.publish_home(actor.user_id, home_view(text, title="rosterbot"))
+        view = home_view(text, title="rosterbot")
+        if actor.is_staff:  # the watch's last sweep, under the title (bot.service.watch)
+            sweep = Watch(self.deps, self.replies).home_blocks()
+            view["blocks"] = [*view["blocks"][:1], *sweep,
+                              *view["blocks"][1:MAX_VIEW_BLOCKS - len(sweep)]]
+        self.deps.messenger.publish_home(actor.user_id, view)
 
     def _recent(self) -> list[RecentLicense]:
         """The latest run of each recently checked license, newest first, with its run count."""

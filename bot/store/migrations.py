@@ -142,6 +142,46 @@ def _m002_escalation_workflow(conn: Connection) -> None:
     ).create(conn)  # fmt: skip
 
 
+def _m004_sweeps(conn: Connection) -> None:
+    """The watch (issue 11): sweeps, each license's compact result in each, the lease that keeps
+    two replicas from sweeping at once, and whether a linked channel hears of regressions."""
+    md = sa.MetaData()
+    row_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    sa.Table(
+        "sweeps", md,
+        sa.Column("id", row_id, primary_key=True, autoincrement=True),
+        sa.Column("started_at", UTCDateTime, nullable=False),
+        sa.Column("finished_at", UTCDateTime),
+        sa.Column("trigger", sa.Text, nullable=False),
+        sa.Column("scope", sa.Text, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("summary", sa.Text, nullable=False),
+        sa.Column("digest_ts", sa.Text),
+        sa.Index("ix_sweeps_status_id", "status", "id"),
+    ).create(conn)  # fmt: skip
+    sa.Table(
+        "sweep_results", md,
+        sa.Column("sweep_id", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("license_id", sa.Text, primary_key=True),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("checked", sa.Boolean, nullable=False),
+        sa.Column("result", sa.Text, nullable=False),
+        sa.Column("broken_since", UTCDateTime),
+        sa.Column("at", UTCDateTime, nullable=False),
+        sa.Index("ix_sweep_results_license", "license_id", "sweep_id"),
+    ).create(conn)  # fmt: skip
+    sa.Table(
+        "sweep_lock", md,
+        sa.Column("name", sa.Text, primary_key=True),
+        sa.Column("holder", sa.Text, nullable=False),
+        sa.Column("acquired_at", UTCDateTime, nullable=False),
+        sa.Column("expires_at", UTCDateTime, nullable=False),
+    ).create(conn)  # fmt: skip
+    watch = sa.Column("watch", sa.Boolean, nullable=False, server_default=sa.false())
+    ddl = sa.schema.CreateColumn(watch).compile(dialect=conn.dialect)
+    conn.execute(sa.text(f"ALTER TABLE channel_links ADD COLUMN {ddl}"))
+
+
 def _m005_license_fixes(conn: Connection) -> None:
     """Fixes made to licenses from Slack or the CLI (issue 11): the change, its undo, the
     license before and after with their versions, who, where, the finding that proposed it,
@@ -175,7 +215,7 @@ def _m005_license_fixes(conn: Connection) -> None:
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    _m001_initial, _m002_escalation_workflow, _m005_license_fixes)
+    _m001_initial, _m002_escalation_workflow, _m004_sweeps, _m005_license_fixes)
 
 
 def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

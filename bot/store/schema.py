@@ -42,6 +42,8 @@ channel_links = sa.Table(
     sa.Column("license_id", sa.Text, nullable=False),
     sa.Column("linked_by", sa.Text, nullable=False),
     sa.Column("linked_at", UTCDateTime, nullable=False),
+    # the watch announces this license's regressions in the channel (/roster watch on|off)
+    sa.Column("watch", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 escalations = sa.Table(
@@ -132,4 +134,39 @@ license_fixes = sa.Table(
     sa.Column("undone_by", sa.Text),
     sa.Column("undone_at", UTCDateTime),
     sa.Column("undone_in", sa.BigInteger),
+)
+
+# The watch (bot.store.sweeps)
+sweeps = sa.Table(
+    "sweeps",
+    metadata,
+    sa.Column("id", RowId, primary_key=True, autoincrement=True),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime),
+    sa.Column("trigger", sa.Text, nullable=False),
+    sa.Column("scope", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("digest_ts", sa.Text),
+)
+
+sweep_results = sa.Table(
+    "sweep_results",
+    metadata,
+    sa.Column("sweep_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("license_id", sa.Text, primary_key=True),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("checked", sa.Boolean, nullable=False),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("broken_since", UTCDateTime),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
+sweep_lock = sa.Table(
+    "sweep_lock",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("holder", sa.Text, nullable=False),
+    sa.Column("acquired_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
 )

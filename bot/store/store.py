@@ -34,6 +34,7 @@ from bot.store.records import (
     ThreadWords,
     UpgradeResult,
 )
+from bot.store.sweeps import SweepStore
 
 Clock = Callable[[], dt.datetime]
 DEFAULT_CLAIM_TTL_SECONDS = 24 * 3600
@@ -294,6 +295,13 @@ class Store:
             self.purge_claims()
         except StoreError as error:  # cleanup only; the next round tries again
             logger.warning("could not purge expired claims: %s", error)
+
+    # -- the watch (bot.store.sweeps) ----------------------------------------------------
+
+    @property
+    def sweeps(self) -> SweepStore:
+        """Sweeps, their results, the sweep lease and watched channels."""
+        return SweepStore(self._read, self._write, self._clock)
 
     # -- fixes made to licenses (bot.store.fixes) ----------------------------------------
 
