@@ -156,6 +156,10 @@ def dialog_state(**changes: Any) -> DialogState:
 
 def template_data(name: str) -> dict[str, Any]:
     """Sample data for every template (the rendering test checks all templates are covered)."""
+    if name.startswith("sweep_"):  # the watch's templates (issue 11)
+        from sweep_samples import sweep_template_data
+
+        return sweep_template_data()[name]
     if name.startswith("fix_"):  # one-click fixes (issue 11)
         from fix_samples import fix_template_data
 
@@ -195,5 +199,6 @@ TEMPLATES_WITH_SAMPLES = (
     "step", "checking", "classlink_no_answer", "diagnosis", "email_lookup", "teacher_report",
     "faq_answer", "say", "help", "usage", "escalation_summary", "escalation_confirmed", "home",
     "link", "not_allowed",
+    "sweep_digest", "sweep_details", "sweep_announcement", "sweep_watch", "sweep_home",
     "fix_confirm", "fix_done", "fix_by_hand",
 )
