@@ -69,7 +69,7 @@ class Preview:
 
     def lines(self) -> tuple[list[str], list[str]]:
         """The changed field before and after, a line each row (plain text)."""
-        return field_lines(self.seen.license, self.change), field_lines(self.after, self.change)
+        return before_and_after(self.seen.license, self.after, self.change)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,9 +190,19 @@ class Fixer:
             log.exception("could not audit %s on %s", command, license_id)
 
 
-def field_lines(license: License, change: LicenseChange) -> list[str]:
+def before_and_after(before: License, after: License,
+                     change: LicenseChange) -> tuple[list[str], list[str]]:
+    """The field `change` touched, before and after (field_lines of each)."""
+    rows = before.instructor_emails
+    around = rows.index(change.value) if change.value in rows else None
+    return field_lines(before, change), field_lines(after, change, around=around)
+
+
+def field_lines(license: License, change: LicenseChange, *,
+                around: int | None = None) -> list[str]:
     """The field `change` touches, one line per row: Application IDs masked, rows as typed
-    (quoted when spaces hide in them). Long lists show the rows around the change."""
+    (quoted when spaces hide in them). Long lists show the rows around the change (or around
+    row `around`, where a removed row was)."""
     if change.touches == "application_ids":
         ids = [mask_secret(a) for a in license.application_ids]
         return [f"Application IDs: {', '.join(ids) if ids else 'none'}"]
@@ -200,6 +210,9 @@ def field_lines(license: License, change: LicenseChange) -> list[str]:
     if not rows:
         return ["Instructor emails: none"]
     marked = {i for i, row in enumerate(rows) if row in (change.value, change.new)}
+    if not marked:  # the row is gone: show where it was
+        where = around if around is not None else change.position
+        marked = {min(where, len(rows) - 1)} if where is not None else set()
     shown = range(len(rows)) if len(rows) <= 12 else sorted(
         {j for i in marked for j in range(max(0, i - 2), min(len(rows), i + 3))})
     lines = [f"Instructor emails ({len(rows)}):"]

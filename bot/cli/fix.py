@@ -25,7 +25,7 @@ from rich.markup import escape
 from bot.cli.common import add_sandbox_flag, classlink_failure, load_settings, open_diagnoser
 from bot.cli.output import EXIT_OK, EXIT_REMOTE, EXIT_USAGE, UsageError, console, fail
 from bot.cli.report import plain_renderer, print_step
-from bot.fixes import UNDO_WINDOW, Fixer, Made, Preview, UndoRefused, Who, field_lines
+from bot.fixes import UNDO_WINDOW, Fixer, Made, Preview, UndoRefused, Who, before_and_after
 from bot.store import StoreError, open_store
 from checks.diagnose import Diagnoser, Diagnosis
 from checks.errors import ChangeNotApplicable, LicenseConflict, LicenseReadOnly
@@ -143,9 +143,10 @@ def _undo(out: Console, fixer: Fixer, diagnoser: Diagnoser, license_id: str, by:
     change = LicenseChange.from_json(made.record.change)
     out.print(f"[green]Undone[/green]: fix {made.record.undo_of} "
               f"(now fix {made.record.id}: {escape(change.describe())}).")
-    before, after = made.record.before, made.record.after
-    _print_lines(out, "Before", _lines_of(before, change))
-    _print_lines(out, "After", _lines_of(after, change))
+    before, after = before_and_after(license_from_mapping(made.record.before),
+                                     license_from_mapping(made.record.after), change)
+    _print_lines(out, "Before", before)
+    _print_lines(out, "After", after)
     step = STEP_OF.get(change.kind, "emails")
     return _recheck(out, diagnoser, made, step, sandbox=sandbox)
 
@@ -191,10 +192,6 @@ def _row_outcome(out: Console, diagnosis: Diagnosis, made: Made) -> None:
                 else f"is still {finding.code}"
             out.print(f"  The row {escape(row)} {word}.")
             return
-
-
-def _lines_of(mapping: dict[str, Any], change: LicenseChange) -> list[str]:
-    return field_lines(license_from_mapping(mapping), change)
 
 
 def _print_lines(out: Console, title: str, lines: list[str]) -> None:

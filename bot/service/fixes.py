@@ -27,7 +27,16 @@ from typing import Any
 from bot.action_values import ActionValue, encode_action_value
 from bot.blocks import Block, Button, actions_block, context_block, fix_modal, simple_message
 from bot.dialog import Action, Step
-from bot.fixes import UNDO_WINDOW, Fixer, Made, Preview, UndoRefused, Who, field_lines, label
+from bot.fixes import (
+    UNDO_WINDOW,
+    Fixer,
+    Made,
+    Preview,
+    UndoRefused,
+    Who,
+    before_and_after,
+    label,
+)
 from bot.knowledge import Audience
 from bot.sealed import seal, unseal
 from bot.service.context import Deps, RequestContext, request_context
@@ -238,14 +247,14 @@ class FixActions:
             diagnosis = None
         change = LicenseChange.from_json(made.record.change)
         before = _license(made.record.before, license_id)
+        lines = before_and_after(before, made.now.license, change)
         public = ctx.authorize(license_id=license_id, staff_only=True).in_channel and \
             ctx.audience is Audience.STAFF
         undo_until = made.record.at.timestamp() + UNDO_WINDOW.total_seconds()
         text = self.replies.text(
             "fix_done", Audience.STAFF, by=ctx.actor.user_id, license=made.now.license,
             change=change.describe(), finding=finding, undo_of=made.record.undo_of,
-            fix_id=made.record.id, before=_lines(before, change),
-            after=_lines(made.now.license, change),
+            fix_id=made.record.id, before=lines[0], after=lines[1],
             result=diagnosis.steps[step] if diagnosis is not None else None, step=step,
             row=_row_outcome(diagnosis, change), undo_until=None if made.record.is_undo
             else undo_until, private=not public)
@@ -344,10 +353,6 @@ def _license(mapping: dict[str, Any], license_id: str) -> License:
         return license_from_mapping(mapping)
     except ValueError:
         return License(license_id, "", "", 0)
-
-
-def _lines(license: License, change: LicenseChange) -> list[str]:
-    return field_lines(license, change)
 
 
 def _row_outcome(diagnosis: Diagnosis | None, change: LicenseChange) -> str:
