@@ -89,6 +89,7 @@ class Readiness:
         self._lock = threading.Lock()
         self._probes: dict[str, _Probe] = {}
         self._draining = threading.Event()
+        self._last: tuple[bool, tuple[str, ...]] | None = None
 
     def add(self, name: str, check: Check) -> None:
         """Add (or replace) the check called `name`."""
@@ -111,6 +112,16 @@ class Readiness:
     @property
     def draining(self) -> bool:
         return self._draining.is_set()
+
+    def log_change(self, ready: bool, checks: dict[str, str]) -> None:
+        """One log line when the answer changes (ready, or which checks fail), not per probe."""
+        failing = tuple(sorted(k for k, v in checks.items() if not v.startswith("ok")))
+        with self._lock:
+            changed, self._last = self._last != (ready, failing), (ready, failing)
+        if changed and ready:
+            log.info("ready: %s", "; ".join(f"{k}: {v}" for k, v in checks.items()))
+        elif changed:
+            log.warning("not ready: %s", "; ".join(f"{k}: {v}" for k, v in checks.items()))
 
     def report(self) -> tuple[bool, dict[str, str]]:
         """(ready, what each check said). All checks run at once."""
@@ -137,9 +148,7 @@ def healthz() -> Answer:
 
 def readyz(readiness: Readiness) -> Answer:
     ready, checks = readiness.report()
-    if not ready:
-        failing = {k: v for k, v in checks.items()}
-        log.info("not ready: %s", "; ".join(f"{k}: {v}" for k, v in failing.items()))
+    readiness.log_change(ready, checks)
     return _json(200 if ready else 503, {"ready": ready, "checks": checks})
 
 

@@ -255,4 +255,5 @@ def test_after_the_window_a_new_request_gets_a_new_summary(tmp_path: Path) -> No
         customer_presses(world, buttons(step2)["talk_to_support"], message_ts=ts2,
                          thread=second)
         wait_until(lambda: len(summaries(world)) == 2)
-        assert said_in(world, second, "escalation_confirmed")
+        # the asker is told after the summary is posted: wait for it, do not race it
+        wait_until(lambda: said_in(world, second, "escalation_confirmed"))
