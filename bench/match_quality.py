@@ -58,7 +58,7 @@ from match_data import (  # noqa: E402
 )
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from checks.matching import Kind, MatchResult, RosterIndex  # noqa: E402
+from checks.matching import Kind, MatchResult, RosterIndex, match_rows  # noqa: E402
 from checks.models import RosterUser  # noqa: E402
 
 TUNING = (1, 2, 3, 4, 5)
@@ -85,7 +85,7 @@ Matcher = Callable[[Sequence[str], Sequence[RosterUser]], list[Verdict]]
 
 
 def run_matcher(emails: Sequence[str], users: Sequence[RosterUser]) -> list[Verdict]:
-    results: list[MatchResult] = RosterIndex.build(users).match(emails)
+    results: list[MatchResult] = match_rows(RosterIndex.build(users), emails)
     return [Verdict(str(r.status), r.suggestion, r.kind == Kind.DUPLICATE) for r in results]
 
 
@@ -211,7 +211,7 @@ def quality(seeds: Sequence[int], *, show_misses: int = 0) -> dict[str, Any]:
 
 
 def _print_misses(district: District, limit: int) -> None:
-    results = RosterIndex.build(district.users).match([r.email for r in district.rows])
+    results = match_rows(RosterIndex.build(district.users), [r.email for r in district.rows])
     shown = 0
     for row, result in zip(district.rows, results, strict=True):
         got = Verdict(str(result.status), result.suggestion)
@@ -256,7 +256,7 @@ def speed(sizes: Sequence[int]) -> list[dict[str, Any]]:
         started = time.perf_counter()
         index = RosterIndex.build(users)
         built = time.perf_counter()
-        index.match(emails)
+        match_rows(index, emails)
         matched = time.perf_counter()
         del index
         gc.collect()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from checks.matching import MatchResult, MatchStatus, RosterIndex
+from checks.matching import MatchResult, MatchStatus, RosterIndex, match_rows
 from checks.models import Application, License, Roster, RosterUser
 from checks.rules import TeacherReport
 from checks.rules import teacher_report as build_teacher_report
@@ -98,12 +98,12 @@ def answer_from_roster(
     found = [appearance(app, u) for u in roster.users
              if u.email and fold_email(u.email) == wanted]
     index = RosterIndex.build(roster.users)
-    match = index.match([email])[0]
+    match = match_rows(index, [email])[0]
     hints: list[LicenseRowHint] = []
     for lic in licenses:
         if holds(lic, email):
             continue
-        for row, result in zip(lic.instructor_emails, index.match(lic.instructor_emails),
+        for row, result in zip(lic.instructor_emails, match_rows(index, lic.instructor_emails),
                                strict=True):
             hint = _row_hint(lic, row, result, wanted, app.tenant_name)
             if hint is not None:

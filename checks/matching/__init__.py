@@ -1,7 +1,7 @@
 """Near-miss matching of license emails against the roster ClassLink sends (pure, no I/O).
 
     index = RosterIndex.build(users)            # once per roster
-    results = index.match(license_emails)       # one MatchResult per email, in input order
+    results = match_rows(index, license_emails)  # one MatchResult per email, in input order
     results = match_emails(license_emails, users)   # the same in one call (step 2)
 
 A result is `exact` only when the license string is byte-identical to an active teacher's or
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from checks.matching.index import RosterIndex
+from checks.matching.matcher import match_rows
 from checks.matching.results import (
     Candidate,
     Kind,
@@ -32,6 +33,7 @@ __all__ = [
     "MatchStatus",
     "RosterIndex",
     "match_emails",
+    "match_rows",
     "results_json",
     "summarize",
 ]
@@ -39,4 +41,4 @@ __all__ = [
 
 def match_emails(license_emails: Sequence[str], users: Iterable[RosterUser]) -> list[MatchResult]:
     """One result per license email, in input order (duplicates detected across rows)."""
-    return RosterIndex.build(users).match(license_emails)
+    return match_rows(RosterIndex.build(users), license_emails)

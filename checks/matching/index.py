@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from checks.gcpause import gc_paused
-from checks.matching.matcher import match_all
 from checks.matching.names import (
     NameForm,
     family_variants,
@@ -24,7 +23,6 @@ from checks.matching.names import (
     person_key,
 )
 from checks.matching.normalize import Address, fast_key, parse_address, separators
-from checks.matching.results import MatchResult
 from checks.matching.vocabulary import COMMON_NAMES
 from checks.models import RosterUser
 
@@ -81,15 +79,6 @@ class RosterIndex:
             for position, user in enumerate(roster):
                 _add_user(tables, position, user)
             return cls(roster, tables)
-
-    def match(self, license_emails: Iterable[str]) -> list[MatchResult]:
-        """One result per license email, in input order; repeated teachers marked duplicate.
-
-        The emails are one license's rows: each row is matched knowing the others (a teacher
-        already exactly on the license is not who another row means; several rows on a
-        domain whose mailboxes ClassLink sends on another domain show a former domain)."""
-        with gc_paused():
-            return match_all(self, list(license_emails))
 
     def forms(self, position: int) -> dict[str, NameForm]:
         """The user's name forms, computed on first use (only candidates ever need them)."""

@@ -18,10 +18,11 @@ can show a roster domain to be the district's former domain (rule 3).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from checks.gcpause import gc_paused
 from checks.matching import notes, verdicts
 from checks.matching.context import NO_CONTEXT, LicenseContext, license_context
 from checks.matching.domains import DomainResolution, resolve_domain
@@ -47,10 +48,17 @@ CLEANING_CONFIDENCE: dict[str, float] = {
 }
 
 
-def match_all(index: RosterIndex, license_emails: Sequence[str]) -> list[MatchResult]:
-    context = license_context(index, license_emails)
-    return mark_duplicates([_name_seats(match_one(index, raw, context), context)
-                            for raw in license_emails])
+def match_rows(index: RosterIndex, license_emails: Iterable[str]) -> list[MatchResult]:
+    """One result per license email, in input order; repeated teachers marked duplicate.
+
+    The emails are one license's rows: each row is matched knowing the others (a teacher
+    already exactly on the license is not who another row means; several rows on a domain
+    whose mailboxes ClassLink sends on another domain show a former domain)."""
+    rows = list(license_emails)
+    with gc_paused():
+        context = license_context(index, rows)
+        return mark_duplicates([_name_seats(match_one(index, raw, context), context)
+                                for raw in rows])
 
 
 def _name_seats(result: MatchResult, context: LicenseContext) -> MatchResult:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from checks.matching import MatchResult, RosterIndex
+from checks.matching import MatchResult, RosterIndex, match_rows
 from checks.models import Role, RosterUser
 
 
@@ -61,4 +61,4 @@ def index() -> RosterIndex:
 
 @pytest.fixture(scope="session")
 def match(index: RosterIndex) -> Callable[[str], MatchResult]:
-    return lambda email: index.match([email])[0]
+    return lambda email: match_rows(index, [email])[0]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from checks.matching import MatchStatus, RosterIndex, results_json, summarize
+from checks.matching import MatchStatus, RosterIndex, match_rows, results_json, summarize
 
 
 def test_two_rows_for_one_teacher_report_the_second_as_duplicate(index: RosterIndex) -> None:
-    first, second, third = index.match(
+    first, second, third = match_rows(index,
         ["jsmith@lincolnusd.org", "zz@nowhere.example", "JSMITH@lincolnusd.org"])
     assert first.kind is None and first.duplicate_of is None
     assert (third.status, third.kind, third.suggestion, third.duplicate_of) == (
@@ -18,24 +18,24 @@ def test_two_rows_for_one_teacher_report_the_second_as_duplicate(index: RosterIn
 
 
 def test_a_fix_and_an_exact_for_one_teacher_are_duplicates(index: RosterIndex) -> None:
-    results = index.match(["john.smith@lincolnusd.org", "jsmith@lincolnusd.org"])
+    results = match_rows(index, ["john.smith@lincolnusd.org", "jsmith@lincolnusd.org"])
     assert [r.kind for r in results] == ["scheme", "duplicate"]
     assert results[1].status is MatchStatus.EXACT
 
 
 def test_the_same_unknown_address_twice_is_a_duplicate(index: RosterIndex) -> None:
-    results = index.match(["zz@nowhere.example", " ZZ@nowhere.example"])
+    results = match_rows(index, ["zz@nowhere.example", " ZZ@nowhere.example"])
     assert results[1].status is MatchStatus.NOT_FOUND and results[1].kind == "duplicate"
 
 
 def test_different_teachers_and_ambiguous_rows_are_not_duplicates(index: RosterIndex) -> None:
-    results = index.match(["jsmith@lincolnusd.org", "jsmith2@lincolnusd.org",
+    results = match_rows(index, ["jsmith@lincolnusd.org", "jsmith2@lincolnusd.org",
                            "mtaylor@rcschools.net", "mtaylor@rcschools.net", "", ""])
     assert [r.kind for r in results] == [None, None, "scheme", "scheme", "malformed", "malformed"]
 
 
 def test_to_json_has_exactly_the_issue_shape(index: RosterIndex) -> None:
-    [fix, ambiguous, missing] = index.match(
+    [fix, ambiguous, missing] = match_rows(index,
         ["JSmith@lincolnusd.org", "mtaylor@rcschools.net", "zz@nowhere.example"])
     assert fix.to_json() == {
         "license_email": "JSmith@lincolnusd.org",
@@ -56,7 +56,7 @@ def test_to_json_has_exactly_the_issue_shape(index: RosterIndex) -> None:
 
 
 def test_results_json_adds_a_summary_and_round_trips(index: RosterIndex) -> None:
-    results = index.match([
+    results = match_rows(index, [
         "jsmith@lincolnusd.org", "JSMITH@lincolnusd.org", "kwhite@lincolnusd.org",
         "thill@lincolnusd.org", "mtaylor@rcschools.net", "zz@nowhere.example",
     ])
