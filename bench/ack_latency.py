@@ -1,17 +1,28 @@
-"""Ack latency over HTTP: rosterbot against a bare Bolt app answering the same signed requests.
+"""Ack latency while big diagnoses run: rosterbot beside a bare Bolt app, in the same run.
 
-    .venv/bin/python bench/ack_latency.py [--requests 1000] [--concurrency 50]
-                                          [--target-url http://127.0.0.1:3000/slack/events]
-                                          [--no-rosterbot] [--check]
+    .venv/bin/python bench/ack_latency.py                      # both designs, 4 x 100k diagnoses
+    .venv/bin/python bench/ack_latency.py --design queue --check
+    .venv/bin/python bench/ack_latency.py --users 10000 --diagnoses 2 --requests 500   # quicker
 
-Each app runs in this process behind `bot.http.serve_bolt` and talks to the local Slack
-Web API stand-in; the load client runs in a child interpreter and sends every app the same mix of
-signed slash commands and button clicks, `--concurrency` at a time. The bare app acks everything
-at once and does nothing after, so the difference is what rosterbot's own ack path costs.
-rosterbot runs over the sandbox ClassLink answering every request in 2 s. `--target-url` adds an
-already running server (e.g. `rosterbot run --http`) signed with `--secret`.
-Aim (issue 4): p99 under 100 ms and within 1.5x of the bare app at 50 concurrent requests, and
-no ack over 3 s.
+Every process stands alone, as in production: the Slack Web API stand-in; the ClassLink sandbox
+serving one generated district of --users users (bench/diagnose_scale.py's, with its
+2,000-instructor license); a bare Bolt app that acks every command and action and does nothing
+after (bench/load_node.py bare); the rosterbot replica (bench/load_node.py replica, what
+`rosterbot run --http` builds); and the load client (sandbox.slack_load).
+
+Each design starts its replica, asks for --diagnoses full checks of the big license
+(`/roster check`, each a fresh diagnosis), and while they run sends batches of signed slash
+commands and button clicks, --concurrency at a time, alternately to the bare app and to rosterbot,
+until every diagnosis has answered (and at least --requests each, in case they finish first;
+the table says how many acks were timed while diagnoses ran). Both apps thus share one load on
+the machine; only rosterbot's own work differs.
+
+  queue  (issue 10) the replica acks and queues on PostgreSQL (a fresh schema in --postgres);
+         --workers `rosterbot worker` processes run the diagnoses.
+  local  the old in-process design (ROSTERBOT_JOBS=local, SQLite): the replica runs them in its
+         own threads, sharing the GIL with its acks.
+
+Aim (issue 10): with the queue, ack p99 within 1.2x of the bare app's, and no ack over 3 s.
 """
 
 from __future__ import annotations
@@ -19,34 +30,40 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
+import os
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
+from _common import repo_root
 
-from bot.http import serve_bolt
-from sandbox import slack_requests as sr
-from sandbox.slack_load import time_requests, time_requests_in_subprocess
+sys.path.insert(0, str(repo_root()))
+
+import httpx  # noqa: E402
+import psycopg  # noqa: E402
+from diagnose_scale import LICENSE_ID, PARTNER_KEY, served_district  # noqa: E402
+
+from checks.licenses import SqliteLicenseDirectory, license_from_mapping  # noqa: E402
+from sandbox import slack_requests as sr  # noqa: E402
+from sandbox.slack_load import time_requests_in_subprocess  # noqa: E402
 
 ACK_DEADLINE_MS = 3000.0
-TARGET_P99_MS = 100.0
-TARGET_RATIO = 1.5
-CLASSLINK_DELAY_SECONDS = 2.0
+TARGET_RATIO = 1.2
 WARMUP = 5
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+NODE = Path(__file__).with_name("load_node.py")
+SECRET = sr.DEFAULT_SIGNING_SECRET
+DESIGNS = ("queue", "local")
 
-# What users send. Action ids must match rosterbot's listeners (r"^rosterbot\.") or its answers
-# are 404s, counted as errors; the bare app acks any id. Button values are not signed with the
-# app's action key, so rosterbot's lazy part rejects them after the ack: only the ack is timed.
-SLASH_TEXTS = ("help", "check demo-healthy", "troubleshoot", "email ben.baker@rcschools.net")
+# What users send while the diagnoses run: cheap requests (help, an unknown license, a button
+# whose value is not signed); rosterbot still serves each after the ack, the bare app does not.
+SLASH_TEXTS = ("help", "check no-such-license", "app no-such-license")
 BUTTON_ACTIONS = (("rosterbot.check_again", "bench"), ("rosterbot.next_step", "bench"))
 BENCH_USERS = tuple(f"U_BENCH{n}" for n in range(7))
 
@@ -64,15 +81,10 @@ class Stats:
     @classmethod
     def from_latencies(cls, label: str, latencies_ms: Sequence[float], errors: int) -> Stats:
         ordered = sorted(latencies_ms)
-        return cls(
-            label=label,
-            count=len(ordered),
-            errors=errors,
-            p50_ms=percentile(ordered, 0.50),
-            p99_ms=percentile(ordered, 0.99),
-            max_ms=ordered[-1] if ordered else math.nan,
-            over_deadline=sum(1 for value in ordered if value > ACK_DEADLINE_MS),
-        )
+        return cls(label=label, count=len(ordered), errors=errors,
+                   p50_ms=percentile(ordered, 0.50), p99_ms=percentile(ordered, 0.99),
+                   max_ms=ordered[-1] if ordered else math.nan,
+                   over_deadline=sum(1 for value in ordered if value > ACK_DEADLINE_MS))
 
 
 def percentile(ordered: Sequence[float], fraction: float) -> float:
@@ -83,206 +95,71 @@ def percentile(ordered: Sequence[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def request_mix(count: int, *, response_url: str, secret: str) -> list[sr.SlackRequest]:
+def request_mix(count: int, *, response_url: str, offset: int = 0) -> list[sr.SlackRequest]:
     """`count` signed requests alternating slash commands and button clicks, from a few users."""
     mix: list[sr.SlackRequest] = []
-    for index in range(count):
+    for index in range(offset, offset + count):
         user_id = BENCH_USERS[index % len(BENCH_USERS)]
         if index % 2 == 0:
             text = SLASH_TEXTS[(index // 2) % len(SLASH_TEXTS)]
             mix.append(sr.slash_command(text, response_url=response_url, user_id=user_id,
-                                        secret=secret))
+                                        secret=SECRET))
         else:
             action_id, value = BUTTON_ACTIONS[(index // 2) % len(BUTTON_ACTIONS)]
             mix.append(sr.block_action(action_id, value, response_url=response_url,
                                        user_id=user_id, message_ts=f"1700000000.{index:06d}",
-                                       secret=secret))
+                                       secret=SECRET))
     return mix
 
 
-def measure(
-    url: str,
-    requests: Sequence[sr.SlackRequest],
-    concurrency: int,
-    *,
-    label: str | None = None,
-    warmup: int = WARMUP,
-    in_process: bool = False,
-) -> Stats:
-    """Send `requests` to `url`, `concurrency` at a time over keep-alive connections, and time
-    each answer. The first `warmup` are not counted (connections, Bolt's first auth.test).
-
-    The client runs in a child interpreter unless `in_process`, so it does not share the GIL with
-    apps served by this process.
-    """
-    timer = time_requests if in_process else time_requests_in_subprocess
-    timed = timer(url, requests, concurrency=concurrency, warmup=warmup)
-    errors = sum(1 for _, status in timed if status != 200)
-    return Stats.from_latencies(label or url, [elapsed for elapsed, _ in timed], errors)
+# -- processes ------------------------------------------------------------------------------------
 
 
-# -- the apps -------------------------------------------------------------------------------------
+class Child:
+    """A child process that prints one JSON line once it serves and stops when stdin closes."""
+
+    def __init__(self, args: Sequence[str], *, env: dict[str, str] | None = None,
+                 log: Path | None = None, terminate: bool = False, nice: int = 0) -> None:
+        self.log, self.terminate = log, terminate  # terminate: SIGTERM stops it, not stdin
+        stderr = log.open("w", encoding="utf-8") if log else subprocess.DEVNULL
+        self.process = subprocess.Popen(list(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=stderr, text=True, env=env, cwd=repo_root(),
+                                        preexec_fn=(lambda: os.nice(nice)) if nice else None)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            tail = log.read_text(encoding="utf-8")[-2000:] if log else ""
+            raise RuntimeError(f"{args[1:3]} ended before serving:\n{tail}")
+        self.info: dict[str, object] = json.loads(line) if line.startswith("{") else {}
+
+    def ask(self, line: str) -> str:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        return self.process.stdout.readline().strip()
+
+    def stop(self) -> None:
+        if self.terminate and self.process.poll() is None:
+            self.process.terminate()
+        if self.process.poll() is None and self.process.stdin is not None:
+            try:
+                self.process.stdin.close()
+            except BrokenPipeError:
+                pass
+        try:
+            self.process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 @contextmanager
-def bare_app(
-    stub: RemoteStub, *, secret: str, lazy_seconds: float = 0.0,
-    process_before_response: bool = False,
-) -> Iterator[App]:
-    """Bolt with its defaults, acking every command and action at once; the lazy part only
-    waits `lazy_seconds` (a stand-in for slow work after the ack)."""
-    client = WebClient(token=stub.bot_token, base_url=stub.api_url)
-    app = App(client=client, signing_secret=secret, token_verification_enabled=False,
-              process_before_response=process_before_response)
-
-    def just_ack(ack: Ack) -> None:
-        ack()
-
-    def later() -> None:
-        if lazy_seconds:
-            time.sleep(lazy_seconds)
-
-    app.command(re.compile(".*"))(ack=just_ack, lazy=[later])
-    app.action(re.compile(".*"))(ack=just_ack, lazy=[later])
+def child(args: Sequence[str], **options: object) -> Iterator[Child]:
+    started = Child(args, **options)  # type: ignore[arg-type]
     try:
-        yield app
+        yield started
     finally:
-        drop_queued_work(app)
-
-
-@contextmanager
-def rosterbot_app(stub: RemoteStub, *, secret: str) -> Iterator[App | None]:
-    """The real bot over the sample world with a 2 s ClassLink, or None while it cannot be built.
-
-    Uses the project's own factories; if their signatures move, this is the one place to adapt.
-    """
-    try:
-        from bot.app import create_app
-        from bot.settings import Settings
-        from bot.store import open_store
-        from checks.classlink import ClassLinkClient
-        from checks.diagnose import Diagnoser
-        from checks.licenses import SqliteLicenseDirectory
-        from sandbox.sample import sample_licenses
-    except ImportError as exc:
-        print(f"note: rosterbot not measured ({exc}); measuring the bare app only.",
-              file=sys.stderr)
-        yield None
-        return
-    with ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ack-bench-")))
-        # ClassLink is remote in production: serve it from another process so its CPU does not
-        # compete with the acks for this process's GIL.
-        url, partner_key = stack.enter_context(classlink_process())
-        httpx.post(f"{url}/_sandbox/faults", json={
-            "kind": "slow", "times": None, "delay": CLASSLINK_DELAY_SECONDS}).raise_for_status()
-        stack.callback(lambda: httpx.delete(f"{url}/_sandbox/faults"))
-        licenses = SqliteLicenseDirectory(tmp / "licenses.sqlite3", seed=sample_licenses())
-        stack.callback(licenses.close)
-        client = ClassLinkClient(base_url=url, partner_key=partner_key)
-        stack.callback(client.close)
-        store = open_store(f"sqlite:///{tmp / 'store.sqlite3'}")
-        stack.callback(store.close)
-        settings = Settings.from_mapping({
-            "ROSTERBOT_DATA_DIR": str(tmp),
-            "SLACK_BOT_TOKEN": stub.bot_token,
-            "SLACK_SIGNING_SECRET": secret,
-            "SLACK_API_URL": stub.api_url,
-        })
-        built = create_app(settings, diagnoser=Diagnoser(licenses=licenses, classlink=client),
-                           store=store)
-        try:
-            yield built.app
-        finally:
-            httpx.delete(f"{url}/_sandbox/faults")  # what is still running finishes quickly
-            drop_queued_work(built.app)
-
-
-@contextmanager
-def classlink_process() -> Iterator[tuple[str, str]]:
-    """The sample world's ClassLink sandbox in a child process: (url, partner key)."""
-    node = Path(__file__).with_name("load_node.py")
-    with subprocess.Popen([sys.executable, str(node), "classlink"], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, text=True) as child:
-        assert child.stdin is not None and child.stdout is not None
-        info = json.loads(child.stdout.readline())
-        try:
-            yield info["url"], info["partner_key"]
-        finally:
-            child.stdin.write("\n")
-            child.stdin.close()
-            child.wait(timeout=30)
-
-
-def drop_queued_work(app: App) -> None:
-    """Cancel the lazy work still queued behind the acks (with a 2 s ClassLink, minutes of it)
-    and wait for what is running, so it ends before the stand-ins it talks to stop."""
-    app.listener_runner.listener_executor.shutdown(wait=True, cancel_futures=True)
-
-
-# -- report ---------------------------------------------------------------------------------------
-
-
-def format_table(results: Sequence[Stats], *, baseline: Stats | None) -> str:
-    header = (f"{'app':<34} {'n':>6} {'errors':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"
-              f" {'>3s':>4} {'p99/bare':>8}")
-    lines = [header, "-" * len(header)]
-    for stats in results:
-        ratio = stats.p99_ms / baseline.p99_ms if baseline and baseline.p99_ms > 0 else math.nan
-        lines.append(f"{stats.label[:34]:<34} {stats.count:>6} {stats.errors:>6}"
-                     f" {stats.p50_ms:>8.1f} {stats.p99_ms:>8.1f} {stats.max_ms:>8.1f}"
-                     f" {stats.over_deadline:>4} {ratio:>8.2f}")
-    return "\n".join(lines)
-
-
-def missed_targets(stats: Stats, *, baseline: Stats) -> list[str]:
-    """What `stats` misses of the issue's aims, as sentences (empty when all are met)."""
-    missed = []
-    if stats.errors:
-        missed.append(f"{stats.label}: {stats.errors} requests not answered 200")
-    if stats.over_deadline:
-        missed.append(f"{stats.label}: {stats.over_deadline} acks over 3 s")
-    if not stats.p99_ms < TARGET_P99_MS:
-        missed.append(f"{stats.label}: p99 {stats.p99_ms:.1f} ms is not under {TARGET_P99_MS} ms")
-    if stats is not baseline and stats.p99_ms > TARGET_RATIO * baseline.p99_ms:
-        missed.append(f"{stats.label}: p99 is over {TARGET_RATIO}x the bare app's")
-    return missed
-
-
-# -- command line ---------------------------------------------------------------------------------
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Ack latency: rosterbot against bare Bolt.")
-    parser.add_argument("--requests", type=int, default=1000, help="measured per app")
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--secret", default=sr.DEFAULT_SIGNING_SECRET,
-                        help="signing secret for every app, including --target-url ones")
-    parser.add_argument("--target-url", action="append", default=[],
-                        help="also measure this running /slack/events URL (repeatable)")
-    parser.add_argument("--no-rosterbot", action="store_true", help="skip bot.app.create_app")
-    parser.add_argument("--bare-lazy-seconds", type=float, default=0.0,
-                        help="make the bare app's lazy listener sleep this long")
-    parser.add_argument("--bare-process-before-response", action="store_true",
-                        help="run the bare app's ack on the request thread")
-    parser.add_argument("--in-process", action="store_true",
-                        help="run the load client in this process (quicker start, noisier)")
-    parser.add_argument("--check", action="store_true", help="exit 1 when an aim is missed")
-    return parser.parse_args(argv)
-
-
-@dataclass(frozen=True)
-class RemoteStub:
-    """The Slack Web API stand-in running in a child process (Slack is remote in production,
-    so its CPU must not compete with the apps' acks)."""
-
-    url: str
-    api_url: str
-    bot_token: str
-    response_prefix: str
-
-    def response_url(self, name: str) -> str:
-        return self.response_prefix + name
+        started.stop()
 
 
 STUB_CHILD = """
@@ -293,54 +170,229 @@ with SlackApiStub() as stub:
     for user_id in json.loads(sys.argv[1]):
         stub.add_user(user_id, team_id=stub.workspace.identity.team_id)
     stub.add_channel(sr.DEFAULT_CHANNEL_ID, name="support")
-    print(json.dumps({"url": stub.url, "api_url": stub.api_url, "bot_token": stub.bot_token,
+    print(json.dumps({"url": stub.url, "bot_token": stub.bot_token,
                       "response_prefix": stub.response_url("")}), flush=True)
-    sys.stdin.readline()
+    for line in sys.stdin:  # "answers <target>": how many response_url posts went there
+        target = line.split()[1]
+        print(sum(1 for c in stub.calls("response_url") if c.target == target), flush=True)
 """
 
 
+@dataclass
+class Design:
+    name: str
+    url: str
+    label: str
+    processes: list[Child] = field(default_factory=list)
+
+
 @contextmanager
-def stub_process() -> Iterator[RemoteStub]:
-    with subprocess.Popen([sys.executable, "-c", STUB_CHILD, json.dumps(list(BENCH_USERS))],
-                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as child:
-        assert child.stdin is not None and child.stdout is not None
-        info = json.loads(child.stdout.readline())
+def fresh_schema(server_url: str) -> Iterator[str]:
+    schema = f"rosterbot_ack_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
         try:
-            yield RemoteStub(info["url"], info["api_url"], info["bot_token"],
-                             info["response_prefix"])
+            yield f"{server_url}?options=-csearch_path%3D{schema}&application_name={schema}"
         finally:
-            child.stdin.write("\n")
-            child.stdin.close()
-            child.wait(timeout=30)
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE application_name = %s AND pid <> pg_backend_pid()", (schema,))
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def run(args: argparse.Namespace) -> list[Stats]:
-    """Measure each app in turn on one stub; the bare app comes first (the baseline)."""
+@contextmanager
+def design(name: str, *, stub: Child, classlink_url: str, licenses: Path, work: Path,
+           args: argparse.Namespace) -> Iterator[Design]:
+    """The replica of one design (and its workers), serving."""
+    slack_url = str(stub.info["url"])
     with ExitStack() as stack:
-        stub = stack.enter_context(stub_process())
-        mix = request_mix(args.requests + WARMUP, response_url=stub.response_url("bench"),
-                          secret=args.secret)
-        apps: list[tuple[str, App]] = [("bare bolt", stack.enter_context(bare_app(
-            stub, secret=args.secret, lazy_seconds=args.bare_lazy_seconds,
-            process_before_response=args.bare_process_before_response)))]
-        if not args.no_rosterbot:
-            real = stack.enter_context(rosterbot_app(stub, secret=args.secret))
-            if real is not None:
-                apps.append(("rosterbot (ClassLink 2 s)", real))
-        targets = [(label, stack.enter_context(serve_bolt(app)).events_url) for label, app in apps]
-        targets += [(f"target {url}", url) for url in args.target_url]
-        results = [measure(url, mix, args.concurrency, label=label, in_process=args.in_process)
-                   for label, url in targets]
-        return results
+        if name == "queue":
+            database_url = stack.enter_context(fresh_schema(args.postgres))
+        else:
+            database_url = f"sqlite:///{work / f'{name}-store.sqlite3'}"
+        replica = stack.enter_context(child([
+            sys.executable, str(NODE), "replica", "--database-url", database_url,
+            "--slack-url", slack_url, "--classlink-url", classlink_url,
+            "--partner-key", PARTNER_KEY, "--signing-secret", SECRET,
+            "--bot-token", str(stub.info["bot_token"]), "--jobs", name,
+            "--licenses-db", str(licenses), "--log-file", str(work / f"{name}-replica.log")],
+            log=work / f"{name}-replica.stderr"))
+        found = Design(name, str(replica.info["url"]),
+                       f"rosterbot, {name}" + (f" ({args.workers} workers)"
+                                               if name == "queue" else " (in-process)"))
+        if name == "queue":
+            env = {**os.environ, "DATABASE_URL": database_url,
+                   "SLACK_BOT_TOKEN": str(stub.info["bot_token"]),
+                   "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack_url,
+                   "CLASSLINK_API_URL": classlink_url, "CLASSLINK_PARTNER_KEY": PARTNER_KEY,
+                   "CLASSLINK_TIMEOUT": "120", "ROSTERBOT_LICENSES": f"sqlite:///{licenses}",
+                   "ROSTERBOT_DATA_DIR": str(work), "LOG_LEVEL": "WARNING",
+                   "ROSTERBOT_WORKER_CONCURRENCY": str(args.worker_concurrency)}
+            for n in range(args.workers):
+                found.processes.append(stack.enter_context(child(
+                    [sys.executable, "-m", "bot", "worker", "--name", f"bench-{n}"], env=env,
+                    log=work / f"worker-{n}.log", terminate=True, nice=args.worker_nice)))
+        yield found
+
+
+# -- measuring ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    design: str
+    bare: Stats
+    rosterbot: Stats
+    diagnoses_seconds: float  # from asking to the last answer
+    timed_while_running: int  # rosterbot acks timed before the last diagnosis answered
+
+
+def start_diagnoses(url: str, stub: Child, *, design: str, count: int) -> list[str]:
+    """Ask for `count` fresh full checks of the big license; their response_url targets."""
+    targets = [f"{design}-big-{n}" for n in range(count)]
+    prefix = str(stub.info["response_prefix"])
+    with httpx.Client(timeout=30) as http:
+        for n, target in enumerate(targets):
+            request = sr.slash_command(f"check {LICENSE_ID}", response_url=prefix + target,
+                                       user_id=BENCH_USERS[n % len(BENCH_USERS)], secret=SECRET)
+            http.post(url, content=request.body, headers=dict(request.headers))
+    return targets
+
+
+def answered(stub: Child, targets: Sequence[str]) -> bool:
+    """Each check answers twice: "checking…", then the diagnosis."""
+    return all(int(stub.ask(f"answers {target}")) >= 2 for target in targets)
+
+
+def measure_design(found: Design, bare_url: str, stub: Child,
+                   args: argparse.Namespace) -> Run:
+    response_url = str(stub.info["response_prefix"]) + "bench"
+    warm = request_mix(WARMUP, response_url=response_url)
+    for url in (bare_url, found.url):
+        time_requests_in_subprocess(url, warm, concurrency=1, warmup=WARMUP)
+    targets = start_diagnoses(found.url, stub, design=found.name, count=args.diagnoses)
+    started = time.monotonic()
+    timings: dict[str, list[tuple[float, int]]] = {"bare": [], "rosterbot": []}
+    timed_while_running = 0
+    finished: float | None = None
+    offset = 0
+    while finished is None or len(timings["rosterbot"]) < args.requests:
+        batch = request_mix(args.batch + WARMUP, response_url=response_url, offset=offset)
+        offset += args.batch
+        for key, url in (("bare", bare_url), ("rosterbot", found.url)):
+            timings[key] += time_requests_in_subprocess(url, batch, concurrency=args.concurrency,
+                                                        warmup=WARMUP)
+        if finished is None:
+            timed_while_running = len(timings["rosterbot"])
+            if answered(stub, targets):
+                finished = time.monotonic() - started
+        if time.monotonic() - started > args.max_seconds:
+            raise RuntimeError(f"the diagnoses did not answer within {args.max_seconds} s")
+
+    def stats(label: str, timed: list[tuple[float, int]]) -> Stats:
+        return Stats.from_latencies(label, [ms for ms, _ in timed],
+                                    sum(1 for _, status in timed if status != 200))
+
+    return Run(found.name, stats("bare bolt", timings["bare"]),
+               stats(found.label, timings["rosterbot"]), finished or math.nan,
+               timed_while_running)
+
+
+def seed_licenses(license_path: Path, work: Path) -> Path:
+    path = work / "licenses.sqlite3"
+    directory = SqliteLicenseDirectory(path, seed=[
+        license_from_mapping(json.loads(license_path.read_text()))])
+    directory.list()  # seeded now, for the replicas' and workers' own connections
+    directory.close()
+    return path
+
+
+def run(args: argparse.Namespace) -> list[Run]:
+    runs = []
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ack-bench-")))
+        if args.log_dir:
+            work = args.log_dir
+            work.mkdir(parents=True, exist_ok=True)
+        print(f"generating and serving a {args.users:,}-user district...", file=sys.stderr)
+        big = stack.enter_context(served_district(args.users, seed=args.seed))
+        licenses = seed_licenses(big.license_path, work)
+        stub = stack.enter_context(child(
+            [sys.executable, "-c", STUB_CHILD, json.dumps(list(BENCH_USERS))]))
+        bare = stack.enter_context(child([sys.executable, str(NODE), "bare", "--slack-url",
+                                          str(stub.info["url"]), "--signing-secret", SECRET]))
+        for name in args.designs:
+            print(f"measuring the {name} design...", file=sys.stderr)
+            with design(name, stub=stub, classlink_url=big.url, licenses=licenses, work=work,
+                        args=args) as found:
+                runs.append(measure_design(found, str(bare.info["url"]), stub, args))
+    return runs
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+
+def format_table(runs: Sequence[Run]) -> str:
+    header = (f"{'app':<32} {'acks':>6} {'errors':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+              f" {'>3s':>4} {'p99/bare':>8}")
+    lines = [header, "-" * len(header)]
+    for found in runs:
+        for stats in (found.bare, found.rosterbot):
+            ratio = stats.p99_ms / found.bare.p99_ms if found.bare.p99_ms > 0 else math.nan
+            lines.append(f"{stats.label[:32]:<32} {stats.count:>6} {stats.errors:>6}"
+                         f" {stats.p50_ms:>8.1f} {stats.p99_ms:>8.1f} {stats.max_ms:>8.1f}"
+                         f" {stats.over_deadline:>4} {ratio:>8.2f}")
+        lines.append(f"  {found.design}: the diagnoses answered after "
+                     f"{found.diagnoses_seconds:.1f} s; {found.timed_while_running} rosterbot "
+                     "acks were timed while they ran")
+    return "\n".join(lines)
+
+
+def missed_targets(found: Run) -> list[str]:
+    stats, bare = found.rosterbot, found.bare
+    missed = []
+    if stats.errors:
+        missed.append(f"{stats.label}: {stats.errors} requests not answered 200")
+    if stats.over_deadline:
+        missed.append(f"{stats.label}: {stats.over_deadline} acks over 3 s")
+    if stats.p99_ms > TARGET_RATIO * bare.p99_ms:
+        missed.append(f"{stats.label}: p99 is over {TARGET_RATIO}x the bare app's")
+    return missed
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Ack latency while big diagnoses run.")
+    parser.add_argument("--design", choices=("both", *DESIGNS), default="both",
+                        help="queue (workers), local (the old in-process design), or both")
+    parser.add_argument("--users", type=int, default=100_000, help="of the big district")
+    parser.add_argument("--diagnoses", type=int, default=4, help="run at once")
+    parser.add_argument("--requests", type=int, default=1000,
+                        help="timed per app at least (more while the diagnoses run)")
+    parser.add_argument("--batch", type=int, default=250, help="requests per timed batch")
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2, help="queue design: worker processes")
+    parser.add_argument("--worker-concurrency", type=int, default=2,
+                        help="queue design: jobs each worker runs at once")
+    parser.add_argument("--worker-nice", type=int, default=10,
+                        help="queue design: the workers' niceness, so the acks come first on "
+                             "a machine they share (0: as the replica)")
+    parser.add_argument("--postgres", default=POSTGRES, help="server and database for a schema")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--max-seconds", type=float, default=600.0)
+    parser.add_argument("--log-dir", type=Path, help="keep the processes' logs here")
+    parser.add_argument("--check", action="store_true", help="exit 1 when an aim is missed")
+    args = parser.parse_args(argv)
+    args.designs = DESIGNS if args.design == "both" else (args.design,)
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    results = run(args)
-    baseline = results[0]
-    print(f"ack latency: {args.requests} requests per app, {args.concurrency} concurrent")
-    print(format_table(results, baseline=baseline))
-    missed = [line for stats in results for line in missed_targets(stats, baseline=baseline)]
+    runs = run(args)
+    print(f"ack latency: {args.concurrency} concurrent requests while {args.diagnoses} "
+          f"{args.users:,}-user diagnoses run")
+    print(format_table(runs))
+    missed = [line for found in runs if found.design == "queue"
+              for line in missed_targets(found)]
     for line in missed:
         print(f"missed: {line}")
     return 1 if args.check and missed else 0

@@ -2,7 +2,9 @@
 
     python bench/load_node.py classlink
     python bench/load_node.py replica --database-url URL --slack-url URL --classlink-url URL \
-        --partner-key KEY [--support-channel C] [--log-file PATH]
+        --partner-key KEY [--support-channel C] [--log-file PATH] [--jobs local|queue] \
+        [--licenses-db PATH]
+    python bench/load_node.py bare --slack-url URL      # a bare Bolt app (bench/ack_latency.py)
 
 Each prints one JSON line once it serves ({"url": ..., "pid": ...}), serves until a line arrives
 on its stdin or stdin closes, shuts down and prints one more JSON line: its CPU seconds, peak RSS
@@ -11,6 +13,7 @@ and the log records it saw at WARNING and above (counts by level, the first few 
 A replica is what `rosterbot run --http` builds, over the sandbox world: bot.app.create_app on its
 own store connection, served by bot.http.serve_bolt, posting to the Slack stand-in. Shutting down
 waits for the lazy listeners still running (BuiltApp.close), so every answer is posted first.
+With `--jobs queue` (PostgreSQL) it only acks and queues: `rosterbot worker`s serve the jobs.
 """
 
 from __future__ import annotations
@@ -112,7 +115,8 @@ def serve_replica(args: argparse.Namespace) -> dict[str, Any]:
     with logs_tallied(args.log_file) as tally:
         with ExitStack() as stack:  # closed in reverse: server, lazy work, store, clients
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-replica-")))
-            licenses = SqliteLicenseDirectory(tmp / "licenses.sqlite3", seed=sample_licenses())
+            licenses = SqliteLicenseDirectory(args.licenses_db) if args.licenses_db else \
+                SqliteLicenseDirectory(tmp / "licenses.sqlite3", seed=sample_licenses())
             stack.callback(licenses.close)
             classlink = ClassLinkClient(base_url=args.classlink_url, partner_key=args.partner_key)
             stack.callback(classlink.close)
@@ -125,6 +129,7 @@ def serve_replica(args: argparse.Namespace) -> dict[str, Any]:
                 # every simulated user's escalation gets a summary of its own (the audit counts
                 # one per dialog); the cooling-off window would fold those of one license
                 "ROSTERBOT_ESCALATION_WINDOW": "0",
+                "ROSTERBOT_JOBS": args.jobs,
             })
             built = create_app(settings, diagnoser=Diagnoser(licenses=licenses,
                                                              classlink=classlink), store=store)
@@ -134,6 +139,34 @@ def serve_replica(args: argparse.Namespace) -> dict[str, Any]:
             announce({"url": server.events_url, "pid": os.getpid()})
             wait_for_stop()
         return {**own_usage(), "log_levels": dict(tally.levels), "log_samples": tally.samples}
+
+
+def serve_bare(args: argparse.Namespace) -> dict[str, Any]:
+    """Bolt with its defaults, acking every command and action at once and doing nothing after:
+    the baseline of bench/ack_latency.py, in a process of its own like the replicas."""
+    import re
+
+    from slack_bolt import Ack, App
+    from slack_sdk import WebClient
+
+    from bot.http import serve_bolt
+
+    app = App(client=WebClient(token=args.bot_token, base_url=args.slack_url.rstrip("/") + "/api/"),
+              signing_secret=args.signing_secret, token_verification_enabled=False)
+
+    def just_ack(ack: Ack) -> None:
+        ack()
+
+    def later() -> None:
+        return None
+
+    app.command(re.compile(".*"))(ack=just_ack, lazy=[later])
+    app.action(re.compile(".*"))(ack=just_ack, lazy=[later])
+    server = serve_bolt(app)
+    announce({"url": server.events_url, "pid": os.getpid()})
+    wait_for_stop()
+    server.stop()
+    return own_usage()
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -149,12 +182,22 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     replica.add_argument("--signing-secret", default="test-signing-secret")
     replica.add_argument("--support-channel", default="C_ESCALATE")
     replica.add_argument("--log-file", type=Path)
+    replica.add_argument("--jobs", choices=("local", "queue"), default="local",
+                         help="run jobs in the replica's threads, or queue them for workers")
+    replica.add_argument("--licenses-db", type=Path,
+                         help="an existing SQLite license directory (default: the sample's)")
+    bare = roles.add_parser("bare", help="serve a bare Bolt app over HTTP")
+    bare.add_argument("--slack-url", required=True)
+    bare.add_argument("--bot-token", default="xoxb-test")
+    bare.add_argument("--signing-secret", default="test-signing-secret")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    summary = serve_classlink() if args.role == "classlink" else serve_replica(args)
+    serve = {"classlink": lambda: serve_classlink(), "replica": lambda: serve_replica(args),
+             "bare": lambda: serve_bare(args)}[args.role]
+    summary = serve()
     announce(summary)
     return 0
 

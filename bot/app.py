@@ -15,9 +15,12 @@ from slack_sdk import WebClient
 from bot import listeners
 from bot.health import Readiness
 from bot.identity import IdentityResolver, SlackUsersApi
+from bot.jobs.journal import JournaledMessenger
+from bot.jobs.local import Jobs
+from bot.jobs.submit import JobSubmitter, open_jobs
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.messenger import Messenger, SlackMessenger, web_client
-from bot.observability.logs import ContextExecutor
+from bot.observability.logs import ContextExecutor, job_scope
 from bot.observability.metrics import Metrics
 from bot.observability.slack import instrument_app, observed
 from bot.rendering import Renderer
@@ -44,26 +47,35 @@ class BuiltApp:
     # GET /readyz: the store here, Slack and Socket Mode added by `rosterbot run`; the job
     # queue adds its own check with `built.readiness.add("job_queue", check)`
     readiness: Readiness = field(default_factory=Readiness)
+    # where work after the ack goes: this process's threads, or the PostgreSQL job queue
+    jobs: Jobs | None = None
 
     def close(self) -> None:
-        """Let running lazy listeners finish (they post their answers), then stop."""
+        """Let running lazy listeners finish (they post their answers, or queue their jobs),
+        then stop."""
         self.executor.shutdown(wait=True)
+        if self.jobs is not None:
+            self.jobs.close()
 
 
 def create_app(
     settings: Settings, *, diagnoser: Diagnoser, store: Store,
     client: WebClient | None = None, kb: KnowledgeBase | None = None,
     messenger: Messenger | None = None, metrics: Metrics | None = None,
-    readiness: Readiness | None = None,
+    readiness: Readiness | None = None, jobs: Jobs | None = None,
 ) -> BuiltApp:
-    """The Bolt app with its listeners, over the given diagnoser and store."""
+    """The Bolt app with its listeners, over the given diagnoser and store; work after the
+    ack goes to `jobs`, by default where the settings say (bot.jobs.submit.open_jobs)."""
     token = settings.require("slack_bot_token")
     client = client or web_client(token, base_url=settings.slack_api_url)
     metrics = metrics or Metrics()
     readiness = readiness or Readiness()
     readiness.add("store", store.schema_version)
     service = build_service(settings, diagnoser=diagnoser, store=store, client=client, kb=kb,
-                            messenger=messenger, metrics=metrics)
+                            messenger=JournaledMessenger(messenger or SlackMessenger(client)),
+                            metrics=metrics)
+    jobs = jobs or open_jobs(settings, service, store, metrics=metrics, readiness=readiness,
+                             log_scope=job_scope)
     # lazy listeners run in the request's context, so their log lines carry its request id
     executor = ContextExecutor(max_workers=WORKERS, thread_name_prefix="rosterbot")
     app = App(
@@ -80,9 +92,9 @@ def create_app(
     )
     app.middleware(deduplicate_events(store))
     app.error(_log_error)
-    listeners.register(app, service)
+    listeners.register(app, JobSubmitter(service, jobs))
     instrument_app(app, metrics)
-    return BuiltApp(app, service, client, executor, metrics, readiness)
+    return BuiltApp(app, service, client, executor, metrics, readiness, jobs)
 
 
 class SlackDirectory(SlackUsersApi, ConversationsApi, Protocol):

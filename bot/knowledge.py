@@ -32,7 +32,7 @@ REQUIRED_STRINGS = frozenset({
     "faq_prompt", "faq_thanks", "faq_no_followup", "faq_no_match", "email_prompt",
     "teacher_prompt", "usage", "error_apology", "home_customer", "link_done", "unlink_done",
     "not_linked", "only_you", "dialog_moved", "dialog_not_here", "message_out_of_date",
-    "not_your_dialog",
+    "not_your_dialog", "job_failed", "job_timed_out",
 })
 
 # A question must score at least this (0..100) against some phrasing to get that article.

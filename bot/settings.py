@@ -43,6 +43,13 @@ class Settings:
     sweep_timezone: str = "UTC"
     sweep_concurrency: int = 16
     sweep_processes: int = 0
+    # where work after the ack runs (bot.jobs): "local" threads, or the PostgreSQL "queue"
+    jobs_mode: str = "local"
+    job_timeout_seconds: float = 180.0
+    job_attempts: int = 3  # runs of one job (its worker died or stopped) before giving up
+    worker_concurrency: int = 8
+    worker_heartbeat_seconds: float = 10.0  # a worker silent for 3 heartbeats is presumed dead
+    worker_grace_seconds: float = 20.0  # on SIGTERM, running jobs may finish for this long
     knowledge_dir: Path | None = None  # an edited copy of knowledge/; None: the shipped one
     log_level: str = "INFO"  # one of LOG_LEVELS
     log_format: str = "text"  # one of LOG_FORMATS; "json": one object per line
@@ -69,6 +76,7 @@ class Settings:
             escalation_window_seconds=int(
                 _non_negative_float(values, "ROSTERBOT_ESCALATION_WINDOW", 1800)),
             **_sweep_settings(values),
+            **_job_settings(values, _database_url(values.get("DATABASE_URL"), data_dir)),
             knowledge_dir=_optional_path(values, "ROSTERBOT_KNOWLEDGE_DIR"),
             log_level=_choice(values, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
             log_format=_choice(values, "LOG_FORMAT", LOG_FORMATS, "text"),
@@ -163,6 +171,32 @@ def _non_negative_float(values: Mapping[str, str], name: str, default: float) ->
     if not number >= 0:  # also refuses nan
         raise ConfigError(name, f"must be 0 or more, got {raw!r}")
     return number
+
+
+def _job_settings(values: Mapping[str, str], database_url: str) -> dict[str, Any]:
+    """ROSTERBOT_JOBS (default: the queue with PostgreSQL, local threads with SQLite) and the
+    limits of jobs and workers."""
+    on_postgres = not database_url.startswith("sqlite")
+    mode = (_optional(values, "ROSTERBOT_JOBS") or ("queue" if on_postgres else "local")).lower()
+    if mode not in ("local", "queue"):
+        raise ConfigError("ROSTERBOT_JOBS", f"must be local or queue, got {mode!r}")
+    if mode == "queue" and not on_postgres:
+        raise ConfigError("ROSTERBOT_JOBS", "queue needs DATABASE_URL=postgresql://...")
+    return {
+        "jobs_mode": mode,
+        "job_timeout_seconds": _positive_float(values, "ROSTERBOT_JOB_TIMEOUT", 180.0),
+        "job_attempts": _positive_int(values, "ROSTERBOT_JOB_ATTEMPTS", 3),
+        "worker_concurrency": _positive_int(values, "ROSTERBOT_WORKER_CONCURRENCY", 8),
+        "worker_heartbeat_seconds": _positive_float(values, "ROSTERBOT_WORKER_HEARTBEAT", 10.0),
+        "worker_grace_seconds": _non_negative_float(values, "ROSTERBOT_WORKER_GRACE", 20.0),
+    }
+
+
+def _positive_int(values: Mapping[str, str], name: str, default: int) -> int:
+    number = _positive_float(values, name, default)
+    if number != int(number):
+        raise ConfigError(name, f"must be a whole number, got {values.get(name)!r}")
+    return int(number)
 
 
 def _license_source(raw: str | None, data_dir: Path) -> str:

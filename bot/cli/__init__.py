@@ -26,8 +26,8 @@ from bot.cli.output import (
 )
 from bot.errors import ConfigError, KnowledgeBaseError, StoreError
 
-SUBCOMMANDS = ("diagnose", "lookup", "sandbox", "match", "demo", "run", "db", "audit",
-               "fix", "sweep")
+SUBCOMMANDS = ("diagnose", "lookup", "sandbox", "match", "demo", "run", "worker", "db",
+               "audit", "fix", "sweep")
 
 
 def build_parser() -> ArgumentParser:

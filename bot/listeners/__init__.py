@@ -15,6 +15,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.blocks import FIX_CALLBACK_ID, LINK_ACTION_ID, LINK_BLOCK_ID, LINK_CALLBACK_ID
+from bot.jobs.requests import Surfaces
 from bot.listeners.payloads import (
     action_origin,
     action_value,
@@ -27,7 +28,6 @@ from bot.listeners.payloads import (
     view_origin,
     view_selection,
 )
-from bot.service import RosterService
 
 log = logging.getLogger(__name__)
 COMMAND = "/roster"
@@ -44,7 +44,7 @@ def ack_now(ack: Ack) -> None:
     ack()
 
 
-def register(app: App, service: RosterService) -> None:
+def register(app: App, service: Surfaces) -> None:
     def on_command(body: Mapping[str, Any]) -> None:
         service.command(command_origin(body), str(body.get("text") or ""))
 

@@ -142,6 +142,20 @@ def _m002_escalation_workflow(conn: Connection) -> None:
     ).create(conn)  # fmt: skip
 
 
+def _m003_job_journal(conn: Connection) -> None:
+    """What each job (a Slack request served after the ack) has done so far: its Slack posts
+    and the dialogs as they were before it changed them, so a retried job repeats nothing."""
+    md = sa.MetaData()
+    sa.Table(
+        "job_journal", md,
+        sa.Column("job_key", sa.Text, primary_key=True),
+        sa.Column("entry", sa.Text, primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+        sa.Column("at", UTCDateTime, nullable=False),
+        sa.Index("ix_job_journal_at", "at"),
+    ).create(conn)  # fmt: skip
+
+
 def _m004_sweeps(conn: Connection) -> None:
     """The watch (issue 11): sweeps, each license's compact result in each, the lease that keeps
     two replicas from sweeping at once, and whether a linked channel hears of regressions."""
@@ -215,7 +229,8 @@ def _m005_license_fixes(conn: Connection) -> None:
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    _m001_initial, _m002_escalation_workflow, _m004_sweeps, _m005_license_fixes)
+    _m001_initial, _m002_escalation_workflow, _m003_job_journal, _m004_sweeps,
+    _m005_license_fixes)
 
 
 def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

@@ -111,29 +111,13 @@ diagnoses = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
 )
 
-# Fixes made to licenses (bot.store.fixes)
-license_fixes = sa.Table(
-    "license_fixes",
+job_journal = sa.Table(
+    "job_journal",
     metadata,
-    sa.Column("id", RowId, primary_key=True, autoincrement=True),
-    sa.Column("license_id", sa.Text, nullable=False),
-    sa.Column("change", sa.Text, nullable=False),
-    sa.Column("undo", sa.Text, nullable=False),
-    sa.Column("before", sa.Text, nullable=False),
-    sa.Column("after", sa.Text, nullable=False),
-    sa.Column("before_version", sa.Text, nullable=False),
-    sa.Column("after_version", sa.Text, nullable=False),
-    sa.Column("finding", sa.Text),
-    sa.Column("summary", sa.Text, nullable=False),
-    sa.Column("by_user", sa.Text, nullable=False),
-    sa.Column("team_id", sa.Text, nullable=False),
-    sa.Column("channel_id", sa.Text, nullable=False),
-    sa.Column("surface", sa.Text, nullable=False),
+    sa.Column("job_key", sa.Text, primary_key=True),
+    sa.Column("entry", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
     sa.Column("at", UTCDateTime, nullable=False),
-    sa.Column("undo_of", sa.BigInteger),
-    sa.Column("undone_by", sa.Text),
-    sa.Column("undone_at", UTCDateTime),
-    sa.Column("undone_in", sa.BigInteger),
 )
 
 # The watch (bot.store.sweeps)
@@ -169,4 +153,29 @@ sweep_lock = sa.Table(
     sa.Column("holder", sa.Text, nullable=False),
     sa.Column("acquired_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime, nullable=False),
+)
+
+# Fixes made to licenses (bot.store.fixes)
+license_fixes = sa.Table(
+    "license_fixes",
+    metadata,
+    sa.Column("id", RowId, primary_key=True, autoincrement=True),
+    sa.Column("license_id", sa.Text, nullable=False),
+    sa.Column("change", sa.Text, nullable=False),
+    sa.Column("undo", sa.Text, nullable=False),
+    sa.Column("before", sa.Text, nullable=False),
+    sa.Column("after", sa.Text, nullable=False),
+    sa.Column("before_version", sa.Text, nullable=False),
+    sa.Column("after_version", sa.Text, nullable=False),
+    sa.Column("finding", sa.Text),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("by_user", sa.Text, nullable=False),
+    sa.Column("team_id", sa.Text, nullable=False),
+    sa.Column("channel_id", sa.Text, nullable=False),
+    sa.Column("surface", sa.Text, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("undo_of", sa.BigInteger),
+    sa.Column("undone_by", sa.Text),
+    sa.Column("undone_at", UTCDateTime),
+    sa.Column("undone_in", sa.BigInteger),
 )

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.store import audit as audit_log
 from bot.store import claims, diagnoses, dialogs, escalations, links, migrations, words
+from bot.store import journal as job_journal
 from bot.store.engine import READ_ONLY, create_store_engine, normalise_url, translate_error
 from bot.store.errors import StoreError
 from bot.store.fixes import FixStore
@@ -295,6 +296,25 @@ class Store:
             self.purge_claims()
         except StoreError as error:  # cleanup only; the next round tries again
             logger.warning("could not purge expired claims: %s", error)
+
+    # -- job journal (bot.jobs.journal) ---------------------------------------------------
+
+    def journal(self, job_key: str) -> dict[str, Any]:
+        """Every entry the job has written so far, by name."""
+        with self._read() as conn:
+            return job_journal.entries(conn, job_key)
+
+    def write_journal(self, job_key: str, entry: str, value: Any, *,
+                      replace: bool = False) -> bool:
+        """Write one entry (JSON); unless `replace`, only the first write of it counts."""
+        with self._write() as conn:
+            return job_journal.record(conn, job_key, entry, value, replace=replace,
+                                      now=self._clock())
+
+    def purge_journal(self, older_than: dt.timedelta = job_journal.KEEP_FOR) -> int:
+        """Delete journal entries older than `older_than`; how many went."""
+        with self._write() as conn:
+            return job_journal.purge(conn, before=self._clock() - older_than)
 
     # -- the watch (bot.store.sweeps) ----------------------------------------------------
 
