@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -158,8 +159,12 @@ def readable_unattached(
             and app.active and not _taken_by_another_district(license, app, others)]
 
 
+@lru_cache(maxsize=65_536)
 def app_key(raw: str) -> str:
-    """IDs compare after trimming and URL-decoding: admins paste both `..%3D` and `..=` forms."""
+    """IDs compare after trimming and URL-decoding: admins paste both `..%3D` and `..=` forms.
+
+    Remembered: a diagnosis keys every /applications row and every license's IDs (a few
+    thousand calls with 500 districts), and a sweep makes that many diagnoses."""
     return unquote(raw.strip())
 
 
