@@ -6,12 +6,14 @@ checks decide; they only pin how the results are shown.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from types import MappingProxyType, SimpleNamespace
 from typing import Any
 
 from bot.dialog import DialogState, Step
-from bot.rendering import OpenEscalation, RecentDiagnosis
+from bot.service.home import EscalationRow, RecentLicense
+from bot.store import ThreadWords
 from checks.models import CheckResult, Finding, License, Status
 
 # Text that would ping, mention or link if it reached Slack unescaped.
@@ -154,6 +156,19 @@ def dialog_state(**changes: Any) -> DialogState:
     return replace(base, **changes)
 
 
+def thread_words() -> list[ThreadWords]:
+    """What a customer typed in a dialog's thread, as the store keeps it."""
+    at = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    return [ThreadWords(1, "C0123", "1700000000.000100", "U0456",
+                        f"Rostering is broken {HOSTILE}", at),
+            ThreadWords(2, "C0123", "1700000000.000100", "U0456", "Still broken *today*", at)]
+
+
+def escalation_row(status: str, *, by: str = "") -> EscalationRow:
+    return EscalationRow("L-1001", f"Lincoln {HOSTILE}", "U0456", "C0123",
+                         "https://x.slack.com/p1", 1_700_000_100.0, status, by, joined=2)
+
+
 def template_data(name: str) -> dict[str, Any]:
     """Sample data for every template (the rendering test checks all templates are covered)."""
     if name.startswith("sweep_"):  # the watch's templates (issue 11)
@@ -181,13 +196,22 @@ def template_data(name: str) -> dict[str, Any]:
         "help": {"greet": True},
         "usage": {"problem": f"Unknown subcommand {HOSTILE}"},
         "escalation_summary": {"dialog": dialog_state(), "license": LICENSE,
-                               "thread_link": "https://example.slack.com/archives/C0123/p1"},
+                               "thread_link": "https://example.slack.com/archives/C0123/p1",
+                               "tenant": {"name": f"Lincoln {HOSTILE}", "id": "2001",
+                                          "code": "application_ok"},
+                               "failing": [steps[1], steps[2]], "checked": True,
+                               "words": thread_words()},
+        "escalation_status": {"status": "claimed", "by": "U0789", "at": 1_700_000_200.0},
+        "escalation_note": {"user_id": "U0456", "channel_id": "C0123",
+                            "thread_link": "https://example.slack.com/archives/C0123/p2",
+                            "words": thread_words(), "joined": True, "reopened": False},
         "escalation_confirmed": {},
         "home": {
-            "recent": [RecentDiagnosis("L-1001", f"Lincoln {HOSTILE}", ("pass", "fail", "warn"),
-                                       1_700_000_000.0)] * 25,
-            "escalations": [OpenEscalation("L-1001", "U0456", "https://x.slack.com/p1",
-                                           1_700_000_100.0)],
+            "recent": [RecentLicense("L-1001", f"Lincoln {HOSTILE}", ("pass", "fail", "warn"),
+                                     1_700_000_000.0, runs=3)] * 25,
+            "escalations": [escalation_row("open")],
+            "claimed": [escalation_row("claimed", by="U0789")],
+            "resolved": [escalation_row("resolved", by="U0789")],
         },
         "link": {"linked": True, "license": LICENSE},
         "not_allowed": {},
@@ -198,6 +222,7 @@ def template_data(name: str) -> dict[str, Any]:
 TEMPLATES_WITH_SAMPLES = (
     "step", "checking", "classlink_no_answer", "diagnosis", "email_lookup", "teacher_report",
     "faq_answer", "say", "help", "usage", "escalation_summary", "escalation_confirmed", "home",
+    "escalation_status", "escalation_note",
     "link", "not_allowed",
     "sweep_digest", "sweep_details", "sweep_announcement", "sweep_watch", "sweep_home",
     "fix_confirm", "fix_done", "fix_by_hand",

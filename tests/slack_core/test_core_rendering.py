@@ -161,7 +161,7 @@ def test_escalation_summary_lists_license_steps_tried_and_link(renderer: Rendere
 def test_escalation_summary_without_license(renderer: Renderer) -> None:
     state = samples.dialog_state(license_id=None, tried=(), results={})
     text = renderer.render("escalation_summary", audience="staff", dialog=state, license=None,
-                           thread_link="")
+                           thread_link="", tenant=None, failing=[], checked=False, words=[])
     assert "No license chosen" in text and "Tried: nothing yet" in text
     assert "Open the conversation" not in text
 
@@ -174,7 +174,8 @@ def test_home_differs_by_audience(renderer: Renderer, kb: KnowledgeBase) -> None
     assert staff.count(":white_check_mark: :x: :warning: L-1001") == 20
     assert "_and 5 more_" in staff
     assert "L-1001" not in customer and kb.string("home_customer") in customer
-    empty = renderer.render("home", audience="staff", recent=[], escalations=[])
+    empty = renderer.render("home", audience="staff", recent=[], escalations=[], claimed=[],
+                            resolved=[])
     assert "• None yet." in empty and "• None." in empty
 
 
