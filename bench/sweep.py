@@ -311,12 +311,13 @@ def measure(url: str, folder: Path, concurrency: int, processes: int,
     from bot.sweep.run import processes_for, run_sweep, sweep_lease
     from checks.classlink import ClassLinkClient
     from checks.diagnose import Diagnoser
+    from checks.models import worst
 
     licenses = [license_from_mapping(m) for m in json.loads((folder / "licenses.json")
                                                              .read_text())]
-    if only is not None:
-        wanted = set(only)
-        licenses = [lic for lic in licenses if lic.id in wanted]
+    # the whole directory in every case (a license's rules look at the others); `only` says
+    # which of them to diagnose
+    chosen = licenses if only is None else [lic for lic in licenses if lic.id in set(only)]
     with tempfile.TemporaryDirectory(prefix="rosterbot-sweep-run-") as tmp:
         directory = SqliteLicenseDirectory(Path(tmp) / "licenses.sqlite3", seed=licenses)
         directory.list()  # created and seeded before the clock starts
@@ -324,22 +325,45 @@ def measure(url: str, folder: Path, concurrency: int, processes: int,
         client = ClassLinkClient(base_url=url, partner_key=PARTNER_KEY)
         diagnoser = Diagnoser(licenses=directory, classlink=client)
         baseline = rss_now_mb()
+        cpu_before = _cpu_seconds()
         started = time.perf_counter()
+        if concurrency == 0:  # `rosterbot diagnose --all`: one diagnose after another
+            statuses = {}
+            for lic in chosen:
+                d = diagnoser.diagnose(lic.id)
+                statuses[lic.id] = str(worst([s.status for s in d.steps]))
+            elapsed = time.perf_counter() - started
+            cpu = _cpu_seconds() - cpu_before
+            client.close()
+            store.close()
+            directory.close()
+            return {"seconds": elapsed, "cpu_seconds": cpu, "peak_rss_mb": peak_rss_mb(),
+                    "baseline_rss_mb": baseline, "licenses": len(chosen),
+                    "statuses": statuses, "summary": {}}
         with sweep_lease(store):
             run = run_sweep(store, diagnoser, concurrency=concurrency,
-                            processes=processes_for(processes), trigger="bench")
+                            processes=processes_for(processes), trigger="bench", only=only)
         elapsed = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_before
         peak = peak_rss_mb()
         workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         client.close()
         store.close()
         directory.close()
-    return {"seconds": elapsed, "peak_rss_mb": peak, "baseline_rss_mb": baseline,
+    return {"seconds": elapsed, "cpu_seconds": cpu, "peak_rss_mb": peak,
+            "baseline_rss_mb": baseline,
             "processes": run.summary.get("processes", 1),
             "worker_peak_rss_mb": workers if run.summary.get("processes") else None,
             "licenses": len(run.outcomes), "summary": run.summary,
             "statuses": {o.license_id: o.status for o in run.outcomes},
             "applications_reads": run.summary.get("applications_reads")}
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the sweep's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def run_measure(served: Served, concurrency: int, processes: int,
@@ -351,12 +375,24 @@ def run_measure(served: Served, concurrency: int, processes: int,
         ids = served.folder / f"only-{concurrency}.json"
         ids.write_text(json.dumps(only))
         command.append(str(ids))
+    server_before = _process_cpu(served.process.pid)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the sweep failed:\n{done.stderr}")
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     figures["requests"] = served.requests()
+    figures["server_cpu_seconds"] = _process_cpu(served.process.pid) - server_before
     return figures
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds another process has used so far (Linux /proc), 0 elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # -- the report ------------------------------------------------------------------------------------
@@ -366,12 +402,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--licenses", type=int, default=500)
     parser.add_argument("--rtt", type=float, default=80.0, help="round trip in ms (default 80)")
-    parser.add_argument("--concurrency", type=int, default=16,
-                        help="licenses diagnosed at once (default 16, as shipped)")
+    parser.add_argument("--concurrency", type=int, default=8,
+                        help="licenses diagnosed at once (default 8, as shipped)")
     parser.add_argument("--processes", type=int, default=0,
                         help="worker processes (default 0: one a core, at most 4, as shipped)")
     parser.add_argument("--sequential", default="100",
                         help="licenses the sequential sweep measures (default 100), or all")
+    parser.add_argument("--diagnose-loop", type=int, default=25, metavar="N",
+                        help="also time `rosterbot diagnose --all` (each license reads "
+                             "/applications itself) on N licenses, extrapolated (0: skip)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--quick", action="store_true", help="--sequential 20 (a smoke run)")
     parser.add_argument("--json", action="store_true")
@@ -389,6 +428,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         whole = len(sample) == len(plans)
         say(f"sequential sweep: {'every license' if whole else f'{len(sample)} licenses'}")
         sequential = run_measure(served, 1, 1, None if whole else sample)
+        loop_sample = _sample(plans, str(args.diagnose_loop)) if args.diagnose_loop else []
+        if loop_sample:
+            say(f"`rosterbot diagnose --all` style: {len(loop_sample)} licenses")
+        loop = run_measure(served, 0, 1, loop_sample) if loop_sample else None
     load_after = os.getloadavg()[0]
     mismatched = [i for i, s in sequential["statuses"].items()
                   if concurrent["statuses"].get(i) != s]
@@ -403,11 +446,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sequential_measured": len(sample), "sequential_extrapolated": not whole,
         "sequential_seconds": sequential_total, "speedup": speedup,
         "same_statuses": not mismatched, "mismatched": mismatched,
+        "diagnose_loop": loop, "diagnose_loop_seconds": None if loop is None else
+        loop["seconds"] / max(1, loop["licenses"]) * len(plans),
         "machine": {"cpus": os.cpu_count(), "load_before": load_before, "load_after": load_after},
     }
     if args.json:
-        for side in ("concurrent", "sequential"):
-            report[side] = {k: v for k, v in report[side].items() if k != "statuses"}
+        for side in ("concurrent", "sequential", "diagnose_loop"):
+            if report[side] is not None:
+                report[side] = {k: v for k, v in report[side].items() if k != "statuses"}
         print(json.dumps(report, indent=2))
     else:
         print_report(report)
@@ -437,25 +483,41 @@ def print_report(r: dict[str, Any]) -> None:
     rows = [
         [f"concurrent ({how})", seconds(c["seconds"]),
          thousands(c["requests"]["all"]), str(c["requests"]["applications"]),
-         rss, megabytes(c["baseline_rss_mb"]), "1.0x"],
+         rss, megabytes(c["baseline_rss_mb"]), seconds(c["cpu_seconds"]),
+         seconds(c["server_cpu_seconds"]), "1.0x"],
         [f"sequential ({s['licenses']} measured)" if r["sequential_extrapolated"]
          else "sequential", approx + seconds(r["sequential_seconds"]),
          thousands(s["requests"]["all"]), str(s["requests"]["applications"]),
          megabytes(s["peak_rss_mb"]), megabytes(s["baseline_rss_mb"]),
+         seconds(s["cpu_seconds"]), seconds(s["server_cpu_seconds"]),
          approx + ratio(r["speedup"])],
     ]
+    loop = r.get("diagnose_loop")
+    if loop is not None:
+        rows.append([f"diagnose --all loop ({loop['licenses']} measured)",
+                     "~" + seconds(r["diagnose_loop_seconds"]),
+                     thousands(loop["requests"]["all"]), str(loop["requests"]["applications"]),
+                     megabytes(loop["peak_rss_mb"]), megabytes(loop["baseline_rss_mb"]),
+                     seconds(loop["cpu_seconds"]), seconds(loop["server_cpu_seconds"]),
+                     "~" + ratio(r["diagnose_loop_seconds"] / c["seconds"])])
     print(table(["sweep", "wall time", "requests", "/applications", "peak RSS", "RSS before",
-                 "concurrent is"], rows))
+                 "CPU", "sandbox CPU", "concurrent is"], rows))
     print()
     if workers > 1:
         print(f"Peak RSS of the sweep's process, and of each of its {workers} worker processes "
               "(the largest); RSS before is the process's own before sweeping.")
+    print("CPU: the sweep's processes (workers included); sandbox CPU: the ClassLink stand-in's "
+          "own, in its process (both share the machine's cores).")
     if r["sequential_extrapolated"]:
         per = s["seconds"] / max(1, s["licenses"])
         print(f"~ The sequential sweep was timed on {s['licenses']} of the {r['licenses']} "
               f"licenses (every {r['licenses'] // max(1, s['licenses'])}th, broken ones in "
               f"proportion): {seconds(s['seconds'])}, {per:.3f} s a license, extrapolated to "
               f"all {r['licenses']}. Requests and memory are of the measured part.")
+    if loop is not None:
+        print(f"~ The `diagnose --all` loop (Diagnoser.diagnose one license after another, each "
+              f"reading /applications itself, as before the watch) was timed on "
+              f"{loop['licenses']} licenses and extrapolated the same way; for context only.")
     summary = c["summary"]
     print(f"Found: {summary.get('pass')} pass, {summary.get('warn')} warn, "
           f"{summary.get('broken')} broken, {summary.get('classlink_errors')} ClassLink errors. "

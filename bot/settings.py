@@ -41,7 +41,7 @@ class Settings:
     # how many licenses a sweep diagnoses at once, and in how many processes (0: one a core)
     sweep_cron: str = "0 3 * * *"
     sweep_timezone: str = "UTC"
-    sweep_concurrency: int = 16
+    sweep_concurrency: int = 8
     sweep_processes: int = 0
     # where work after the ack runs (bot.jobs): "local" threads, or the PostgreSQL "queue"
     jobs_mode: str = "local"
@@ -229,7 +229,7 @@ def _database_url(raw: str | None, data_dir: Path) -> str:
 
 def _sweep_settings(values: Mapping[str, str]) -> dict[str, Any]:
     """ROSTERBOT_SWEEP_CRON (default nightly at 03:00; "off"), ROSTERBOT_SWEEP_TIMEZONE
-    (default UTC), ROSTERBOT_SWEEP_CONCURRENCY (default 16) and ROSTERBOT_SWEEP_PROCESSES
+    (default UTC), ROSTERBOT_SWEEP_CONCURRENCY (default 8) and ROSTERBOT_SWEEP_PROCESSES
     (default 0: one a core, at most 4)."""
     from bot.sweep.cron import DEFAULT_CRON, cron_problem, timezone_problem
 
@@ -240,7 +240,7 @@ def _sweep_settings(values: Mapping[str, str]) -> dict[str, Any]:
     if problem := timezone_problem(timezone):
         raise ConfigError("ROSTERBOT_SWEEP_TIMEZONE", problem)
     counts = {}
-    for name, default in (("ROSTERBOT_SWEEP_CONCURRENCY", 16), ("ROSTERBOT_SWEEP_PROCESSES", 0)):
+    for name, default in (("ROSTERBOT_SWEEP_CONCURRENCY", 8), ("ROSTERBOT_SWEEP_PROCESSES", 0)):
         number = _non_negative_float(values, name, default)
         if number != int(number) or (number < 1 and name.endswith("CONCURRENCY")):
             raise ConfigError(name, f"must be a whole number (at least {int(default > 0)}), "

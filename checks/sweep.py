@@ -45,7 +45,7 @@ __all__ = ["DEFAULT_CONCURRENCY", "LicenseOutcome", "OnceApplications", "Sweep",
            "SweepWorkerError", "Throttle", "outcome_of", "primary_code"]
 
 T = TypeVar("T")
-DEFAULT_CONCURRENCY = 16
+DEFAULT_CONCURRENCY = 8
 # Figures of step 3 kept in the compact result (the sanity_figures finding's data)
 FIGURES = ("teachers", "students", "classes", "enrollments", "seats")
 # Progress: (licenses done, licenses in all, the license just done)

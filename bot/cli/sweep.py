@@ -65,7 +65,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--concurrency", type=positive_int, default=None, metavar="N",
                         help="licenses diagnosed at once (default ROSTERBOT_SWEEP_CONCURRENCY, "
-                             "16)")
+                             "8)")
     parser.add_argument("--processes", type=int, default=None, metavar="N",
                         help="worker processes (default ROSTERBOT_SWEEP_PROCESSES; 0: one a "
                              "core, at most 4; 1: this process only)")

@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,17 +124,21 @@ def run_sweep(
     store: Store, diagnoser: Diagnoser, *, scope: str = "all", trigger: str = "cli",
     concurrency: int = DEFAULT_CONCURRENCY, processes: int = 1,
     progress: Progress | None = None, throttle: Throttle | None = None,
+    only: Sequence[str] | None = None,
 ) -> SweepRun:
-    """Sweep the licenses of `scope` ("all", or "linked": those linked to a Slack channel),
-    store each one's result and compare with the previous sweep. Hold the lease around it.
-    LicenseSourceError when the license directory cannot be read (nothing is stored then)."""
+    """Sweep the licenses of `scope` ("all", or "linked": those linked to a Slack channel; with
+    `only`, just those of them), store each one's result and compare with the previous sweep.
+    Hold the lease around it. LicenseSourceError when the license directory cannot be read
+    (nothing is stored then)."""
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}")
     sweep = Sweep(licenses=diagnoser.licenses, classlink=diagnoser.classlink,
                   concurrency=concurrency, throttle=throttle or Throttle(), processes=processes)
-    linked = sorted({link.license_id for link in store.sweeps.links()}) \
-        if scope == "linked" else None
-    ids = sweep.license_ids(linked)
+    chosen: set[str] | None = None if only is None else set(only)
+    if scope == "linked":
+        linked = {link.license_id for link in store.sweeps.links()}
+        chosen = linked if chosen is None else chosen & linked
+    ids = sweep.license_ids(None if chosen is None else sorted(chosen))
     counter = _RequestCounter(diagnoser)
     sweep_id = store.sweeps.start(trigger=trigger, scope=scope)
     started = time.monotonic()
