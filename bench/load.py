@@ -1,9 +1,11 @@
-"""Load: two rosterbot replicas on one PostgreSQL under simulated Slack users, beside one replica
-on SQLite.
+"""Load: two rosterbot replicas on one PostgreSQL under simulated Slack users, with two workers
+serving the job queue (issue 10) and with the work in the replicas' own threads, beside one
+replica on SQLite.
 
     .venv/bin/python bench/load.py                   # 200 users, 60 s per setup
     .venv/bin/python bench/load.py --quick           # 20 users, 10 s per setup
     .venv/bin/python bench/load.py --users 50 --seconds 30 --setup postgresql --json
+    .venv/bin/python bench/load.py --quick --setup queue   # replicas that ack and queue; 2 workers
 
 Each setup runs in fresh processes: the sample world's ClassLink sandbox, and each replica
 (bench/load_node.py: create_app + serve_bolt, as `rosterbot run --http` builds it) with its own
@@ -74,9 +76,11 @@ class Setup:
     label: str
     backend: str  # postgresql | sqlite
     replicas: int
+    workers: int = 0  # with workers, the replicas only ack and queue (ROSTERBOT_JOBS=queue)
 
 
 SETUPS = {
+    "queue": Setup("2 replicas + 2 workers, PostgreSQL", "postgresql", 2, workers=2),
     "postgresql": Setup("2 replicas, PostgreSQL", "postgresql", 2),
     "sqlite": Setup("1 replica, SQLite", "sqlite", 1),
 }
@@ -167,7 +171,7 @@ def store_url(setup: Setup, *, postgres: str, work: Path) -> Iterator[str]:
 
 
 def run_setup(setup: Setup, plan: Plan, args: argparse.Namespace, log_dir: Path) -> Result:
-    slug = setup.backend
+    slug = f"{setup.backend}-queue" if setup.workers else setup.backend
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-")))
         stub = WatchedSlackStub(team_id=HOME_TEAM)
@@ -181,21 +185,29 @@ def run_setup(setup: Setup, plan: Plan, args: argparse.Namespace, log_dir: Path)
             ["replica", "--database-url", url, "--slack-url", stub.url,
              "--classlink-url", classlink.info["url"],
              "--partner-key", classlink.info["partner_key"], "--signing-secret", plan.secret,
-             "--support-channel", SUPPORT_CHANNEL,
+             "--support-channel", SUPPORT_CHANNEL, "--jobs", "queue" if setup.workers else "local",
              "--log-file", str(log_dir / f"{slug}-replica-{n}.log")],
             name=f"{slug}-replica-{n}", log_dir=log_dir)) for n in range(setup.replicas)]
+        workers = [stack.enter_context(node(
+            ["worker", "--database-url", url, "--slack-url", stub.url,
+             "--classlink-url", classlink.info["url"],
+             "--partner-key", classlink.info["partner_key"], "--signing-secret", plan.secret,
+             "--support-channel", SUPPORT_CHANNEL,
+             "--log-file", str(log_dir / f"{slug}-worker-{n}.log")],
+            name=f"{slug}-worker-{n}", log_dir=log_dir)) for n in range(setup.workers)]
         session = Session(plan, [KeepAlivePool(r.info["url"], size=args.connections)
                                  for r in replicas], stub, texts())
         before = cpu_marks()
         tally = asyncio.run(_timed_drive(session))
         wait_for_mention_replies(stub, tally)
         replica_summaries = [replica.stop() for replica in replicas]
+        worker_summaries = [worker.stop() for worker in workers]  # after the replicas' last jobs
         classlink_summary = classlink.stop()
         after = cpu_marks()
         dump_acks(tally, log_dir / f"{slug}-acks.json")
         audit = audit_calls(stub.calls(), tally, permalink=stub.workspace.permalink)
     return summarise(setup.label, plan, tally, audit, replica_summaries, classlink_summary,
-                     before=before, after=after, log_dir=log_dir)
+                     before=before, after=after, log_dir=log_dir, workers=worker_summaries)
 
 
 async def _timed_drive(session: Session) -> Tally:
@@ -236,7 +248,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=None,
                         help="per setup; default 60 (10 with --quick)")
     parser.add_argument("--quick", action="store_true", help="20 users for 10 s")
-    parser.add_argument("--setup", choices=("both", *SETUPS), default="both")
+    parser.add_argument("--setup", choices=("all", "both", *SETUPS), default="all",
+                        help="one setup, or all of them (both: the same, an older name)")
     parser.add_argument("--connections", type=int, default=32,
                         help="keep-alive connections per replica")
     parser.add_argument("--answer-timeout", type=float, default=60.0,
@@ -268,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 secret=sr.DEFAULT_SIGNING_SECRET, seed=args.seed)
     log_dir = args.log_dir or Path(tempfile.mkdtemp(prefix="rosterbot-load-"))
     log_dir.mkdir(parents=True, exist_ok=True)
-    chosen = list(SETUPS.values()) if args.setup == "both" else [SETUPS[args.setup]]
+    chosen = list(SETUPS.values()) if args.setup in ("all", "both") else [SETUPS[args.setup]]
     results = [run_setup(setup, plan, args, log_dir) for setup in chosen]
     if args.json:
         print(json.dumps({"plan": asdict(plan), "client": CLIENT,

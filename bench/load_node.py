@@ -5,6 +5,8 @@
         --partner-key KEY [--support-channel C] [--log-file PATH] [--jobs local|queue] \
         [--licenses-db PATH]
     python bench/load_node.py bare --slack-url URL      # a bare Bolt app (bench/ack_latency.py)
+    python bench/load_node.py worker --database-url URL --slack-url URL --classlink-url URL \
+        --partner-key KEY [--log-file PATH]             # a `rosterbot worker` (--jobs queue)
 
 Each prints one JSON line once it serves ({"url": ..., "pid": ...}), serves until a line arrives
 on its stdin or stdin closes, shuts down and prints one more JSON line: its CPU seconds, peak RSS
@@ -141,6 +143,59 @@ def serve_replica(args: argparse.Namespace) -> dict[str, Any]:
         return {**own_usage(), "log_levels": dict(tally.levels), "log_samples": tally.samples}
 
 
+def serve_worker(args: argparse.Namespace) -> dict[str, Any]:
+    """What `rosterbot worker` runs, over the sample world's licenses; a line on stdin (or its
+    closing) drains it like SIGTERM."""
+    import signal
+
+    from bot.app import build_service
+    from bot.jobs.journal import JournaledMessenger, JournaledStore
+    from bot.jobs.queue import run_worker
+    from bot.jobs.runner import JobRunner
+    from bot.messenger import SlackMessenger, web_client
+    from bot.settings import Settings
+    from bot.store import open_store
+    from checks.classlink import ClassLinkClient
+    from checks.diagnose import Diagnoser
+    from checks.licenses import SqliteLicenseDirectory
+    from sandbox.sample import sample_licenses
+
+    with logs_tallied(args.log_file) as tally:
+        with ExitStack() as stack:
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-worker-")))
+            licenses = SqliteLicenseDirectory(tmp / "licenses.sqlite3", seed=sample_licenses())
+            stack.callback(licenses.close)
+            classlink = ClassLinkClient(base_url=args.classlink_url, partner_key=args.partner_key)
+            stack.callback(classlink.close)
+            store = open_store(args.database_url)
+            stack.callback(store.close)
+            settings = Settings.from_mapping({
+                "ROSTERBOT_DATA_DIR": str(tmp), "DATABASE_URL": args.database_url,
+                "SLACK_BOT_TOKEN": args.bot_token, "SLACK_SIGNING_SECRET": args.signing_secret,
+                "SLACK_API_URL": args.slack_url, "ROSTERBOT_SUPPORT_CHANNEL": args.support_channel,
+                "ROSTERBOT_ESCALATION_WINDOW": "0"})
+            client = web_client(args.bot_token, base_url=args.slack_url)
+            journaled = JournaledStore(store)
+            service = build_service(settings, diagnoser=Diagnoser(licenses=licenses,
+                                                                  classlink=classlink),
+                                    store=journaled, client=client,
+                                    messenger=JournaledMessenger(SlackMessenger(client)))
+            runner = JobRunner(service, journaled, timeout_seconds=settings.job_timeout_seconds,
+                               max_attempts=settings.job_attempts)
+
+            def stop_when_told() -> None:
+                wait_for_stop()
+                os.kill(os.getpid(), signal.SIGTERM)
+
+            def ready() -> None:
+                announce({"pid": os.getpid()})
+                threading.Thread(target=stop_when_told, daemon=True).start()
+
+            run_worker(args.database_url, runner, concurrency=args.concurrency,
+                       heartbeat_seconds=2.0, grace_seconds=60.0, on_ready=ready)
+        return {**own_usage(), "log_levels": dict(tally.levels), "log_samples": tally.samples}
+
+
 def serve_bare(args: argparse.Namespace) -> dict[str, Any]:
     """Bolt with its defaults, acking every command and action at once and doing nothing after:
     the baseline of bench/ack_latency.py, in a process of its own like the replicas."""
@@ -186,6 +241,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                          help="run jobs in the replica's threads, or queue them for workers")
     replica.add_argument("--licenses-db", type=Path,
                          help="an existing SQLite license directory (default: the sample's)")
+    worker = roles.add_parser("worker", help="run jobs from the queue, as rosterbot worker")
+    for name in ("--database-url", "--slack-url", "--classlink-url", "--partner-key"):
+        worker.add_argument(name, required=True)
+    worker.add_argument("--bot-token", default="xoxb-test")
+    worker.add_argument("--signing-secret", default="test-signing-secret")
+    worker.add_argument("--support-channel", default="C_ESCALATE")
+    worker.add_argument("--concurrency", type=int, default=8)
+    worker.add_argument("--log-file", type=Path)
     bare = roles.add_parser("bare", help="serve a bare Bolt app over HTTP")
     bare.add_argument("--slack-url", required=True)
     bare.add_argument("--bot-token", default="xoxb-test")
@@ -196,7 +259,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     serve = {"classlink": lambda: serve_classlink(), "replica": lambda: serve_replica(args),
-             "bare": lambda: serve_bare(args)}[args.role]
+             "bare": lambda: serve_bare(args), "worker": lambda: serve_worker(args)}[args.role]
     summary = serve()
     announce(summary)
     return 0

@@ -108,19 +108,20 @@ def _postgres_ticks() -> int:
 def summarise(label: str, plan: Plan, tally: Tally, audit: Audit,
               replicas: Sequence[dict[str, Any]], classlink: dict[str, Any], *,
               before: CpuMarks, after: CpuMarks,
-              log_dir: Path) -> Result:
+              log_dir: Path, workers: Sequence[dict[str, Any]] = ()) -> Result:
     acks = tally.acks
     kinds = sorted({ack.kind for ack in acks})
-    levels = [replica.get("log_levels", {}) for replica in replicas]
+    levels = [node.get("log_levels", {}) for node in (*replicas, *workers)]
     cpu = {"load generator (event loop thread)": tally.driver_cpu_seconds,
            "main process (Slack stand-in + load generator)": after[0] - before[0],
            "ClassLink sandbox": float(classlink["cpu_seconds"])}
     cpu.update({f"replica {n}": float(r["cpu_seconds"]) for n, r in enumerate(replicas)})
+    cpu.update({f"worker {n}": float(w["cpu_seconds"]) for n, w in enumerate(workers)})
     cpu["PostgreSQL (every connection)"] = after[1] - before[1]
     ours = sum(cpu.values()) - cpu["load generator (event loop thread)"]
     # The machine's counters tick at 100 Hz, getrusage is exact: a small negative rest is noise.
     cpu["anything else on the machine"] = max(0.0, after[2] - before[2] - ours)
-    samples = [line for r in replicas for line in r.get("log_samples", [])[:5]]
+    samples = [line for r in (*replicas, *workers) for line in r.get("log_samples", [])[:5]]
     samples += tally.stalled[:5] + list(audit.samples)
     elapsed = after[3] - before[3]
     return Result(
@@ -138,7 +139,7 @@ def summarise(label: str, plan: Plan, tally: Tally, audit: Audit,
         non_200=sum(1 for ack in acks if ack.status != 200),
         statuses={str(status): n for status, n in sorted(Counter(a.status for a in acks).items())},
         log_errors=sum(lv.get("ERROR", 0) + lv.get("CRITICAL", 0) for lv in levels)
-        + sum(int(r.get("tracebacks", 0)) for r in replicas),
+        + sum(int(r.get("tracebacks", 0)) for r in (*replicas, *workers)),
         log_warnings=sum(lv.get("WARNING", 0) for lv in levels),
         stalled_dialogs=len(tally.stalled), audit=audit,
         cpu_seconds={name: round(value, 2) for name, value in cpu.items()},

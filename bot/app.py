@@ -92,7 +92,7 @@ def create_app(
     )
     app.middleware(deduplicate_events(store))
     app.error(_log_error)
-    listeners.register(app, JobSubmitter(service, jobs))
+    listeners.register(app, JobSubmitter(service, jobs), in_ack=jobs.quick)
     instrument_app(app, metrics)
     return BuiltApp(app, service, client, executor, metrics, readiness, jobs)
 

@@ -29,6 +29,11 @@ class Jobs(Protocol):
 
     def close(self) -> None: ...
 
+    @property
+    def quick(self) -> bool:
+        """Whether submit returns at once (it only queues), so it may run in the ack path."""
+        ...
+
 
 class LocalJobs:
     """Runs each job at once in the calling thread: one of Bolt's lazy-listener threads. Nothing
@@ -45,6 +50,10 @@ class LocalJobs:
 
     def describe(self) -> str:
         return "in this process's own threads (ROSTERBOT_JOBS=local)"
+
+    @property
+    def quick(self) -> bool:
+        return False  # a job runs in the submitting thread: a lazy listener's
 
     def close(self) -> None:
         return None

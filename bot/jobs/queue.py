@@ -159,6 +159,10 @@ class QueueJobs:
     def describe(self) -> str:
         return "on the PostgreSQL job queue (start `rosterbot worker`)"
 
+    @property
+    def quick(self) -> bool:
+        return True  # submit hands the request to the queueing thread
+
     def close(self) -> None:
         """Queue what was handed over, then let go of the database (once; again is a no-op)."""
         if self._closed:

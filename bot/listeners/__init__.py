@@ -7,6 +7,7 @@ wants answered in the ack itself; it reads only the store and the license direct
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -44,7 +45,22 @@ def ack_now(ack: Ack) -> None:
     ack()
 
 
-def register(app: App, service: Surfaces) -> None:
+def acking(work: Callable[..., None]) -> Callable[..., None]:
+    """A listener that acks, then hands the request on at once (it must be quick: a queue)."""
+    wanted = tuple(inspect.signature(work).parameters)
+
+    def listener(ack: Ack, body: Mapping[str, Any], event: Mapping[str, Any] | None,
+                 context: BoltContext) -> None:
+        ack()
+        given = {"body": body, "event": event, "context": context}
+        work(**{name: given[name] for name in wanted})
+
+    return listener
+
+
+def register(app: App, service: Surfaces, *, in_ack: bool = False) -> None:
+    """`in_ack`: the service only queues, so it is called on the request thread right after
+    the ack, sparing a lazy listener's thread and copy of the request for each one."""
     def on_command(body: Mapping[str, Any]) -> None:
         service.command(command_origin(body), str(body.get("text") or ""))
 
@@ -82,7 +98,10 @@ def register(app: App, service: Surfaces) -> None:
     ]
     lazy += [(app.event(name), on_event[name]) for name in EVENTS]
     for listener, work in lazy:
-        listener(ack=ack_now, lazy=[work])
+        if in_ack:
+            listener(acking(work))
+        else:
+            listener(ack=ack_now, lazy=[work])
 
     @app.options(ACTION_IDS)
     def on_options(ack: Ack, body: Mapping[str, Any]) -> None:
