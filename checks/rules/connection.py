@@ -8,7 +8,7 @@ domains or their mailbox names there? The diagnoser fetches the rosters; this mo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -138,11 +138,12 @@ def unattached_candidates(
     """Connections worth reading before suggesting one: readable, not attached here, close by
     name, and not attached to another district's license. Best names first."""
     attached = {app_key(raw) for raw in license.application_ids}
+    taken = _taken_by_another_district(license, others)
     scored = [
         (district_name_score(license.district, app.tenant_name), app)
         for app in applications
         if app_key(app.oneroster_application_id) not in attached and app.enabled and app.active
-        and not _taken_by_another_district(license, app, others)
+        and not taken(app)
     ]
     good = sorted((p for p in scored if p[0] >= CANDIDATE_NAME), key=lambda p: -p[0])
     return [app for _score, app in good[:MAX_CANDIDATES]]
@@ -154,9 +155,10 @@ def readable_unattached(
     """Every connection that could be this district's when names find none: readable, not
     attached here, not attached to another district's license."""
     attached = {app_key(raw) for raw in license.application_ids}
+    taken = _taken_by_another_district(license, others)
     return [app for app in applications
             if app_key(app.oneroster_application_id) not in attached and app.enabled
-            and app.active and not _taken_by_another_district(license, app, others)]
+            and app.active and not taken(app)]
 
 
 @lru_cache(maxsize=65_536)
@@ -207,12 +209,13 @@ def _unattached_matches(
 ) -> list[Finding]:
     """Only connections whose roster bears the license out are offered, never on a name."""
     attached = {app_key(raw) for raw in license.application_ids}
+    taken = _taken_by_another_district(license, others)
     offered = []
     for app in applications:
         key = app_key(app.oneroster_application_id)
         seen = evidence.get(key)
         if key in attached or seen is None or not seen.testable or not seen.supports \
-                or _taken_by_another_district(license, app, others):
+                or taken(app):
             continue
         offered.append((district_name_score(license.district, app.tenant_name), app, seen))
     offered.sort(key=lambda t: -t[0])
@@ -239,11 +242,23 @@ def _attached_to(license: License, app: Application) -> bool:
 
 
 def _taken_by_another_district(
-    license: License, app: Application, others: Sequence[License]
-) -> bool:
-    return any(_attached_to(o, app) and o.id != license.id
-               and district_name_score(o.district, license.district) < SAME_NAME
-               for o in others)
+    license: License, others: Sequence[License]
+) -> Callable[[Application], bool]:
+    """Whether a connection is attached to another district's license (one of `others` with
+    another id and a district name that is not this one's). The others' attachments are
+    indexed once: asked for each of hundreds of connections, looking through hundreds of
+    licenses each time cost a broken license's diagnosis seconds."""
+    by_key: dict[str, list[License]] = {}
+    for other in others:
+        for key in dict.fromkeys(app_key(raw) for raw in other.application_ids):
+            by_key.setdefault(key, []).append(other)
+
+    def taken(app: Application) -> bool:
+        return any(o.id != license.id
+                   and district_name_score(o.district, license.district) < SAME_NAME
+                   for o in by_key.get(app_key(app.oneroster_application_id), ()))
+
+    return taken
 
 
 __all__ = [
