@@ -23,6 +23,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--concurrency", type=int, default=None,
                         help="jobs at a time (default ROSTERBOT_WORKER_CONCURRENCY, 8)")
     parser.add_argument("--name", default=None, help="the worker's name in logs")
+    parser.add_argument("--health-port", type=int, default=None, metavar="PORT",
+                        help="serve /healthz, /readyz and /metrics (job durations) on this port")
     add_sandbox_flag(parser)
     parser.set_defaults(handler=run)
 
@@ -37,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
                          "(with SQLite, `rosterbot run` runs the jobs itself)")
     if args.concurrency is not None and args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
+    if args.health_port is not None and not 0 <= args.health_port <= 65535:
+        raise UsageError(f"--health-port {args.health_port} is not a port (0-65535)")
     try:
         _work(settings, args)
     except ConfigError as exc:
@@ -66,11 +70,15 @@ def _work(settings: Settings, args: argparse.Namespace) -> None:
                                     messenger=JournaledMessenger(SlackMessenger(client)))
             runner = JobRunner(service, journaled, timeout_seconds=settings.job_timeout_seconds,
                                max_attempts=settings.job_attempts,
+                               metrics=service.deps.metrics,  # --health-port's /metrics
                                log_scope=job_scope)  # each log line names its job
             out = console()
 
+            health = _health(service.deps.metrics, store, args.health_port)
+
             def ready() -> None:
-                out.print(f"rosterbot worker {os.getpid()} serving jobs", markup=False)
+                where = f" (health on port {health.port})" if health is not None else ""
+                out.print(f"rosterbot worker {os.getpid()} serving jobs{where}", markup=False)
                 out.file.flush()
 
             try:
@@ -81,5 +89,23 @@ def _work(settings: Settings, args: argparse.Namespace) -> None:
                            on_ready=ready)
             except JobQueueError as exc:
                 raise UsageError(str(exc)) from None
+            finally:
+                if health is not None:
+                    health.stop()
     finally:
         store.close()
+
+
+def _health(metrics: Any, store: Any, port: int | None) -> Any:
+    """A worker has no Slack endpoint: its job durations and readiness (the store) are served
+    on a small port of its own when asked, as `rosterbot run --health-port` does."""
+    if port is None:
+        return None
+    from bot.health import Readiness, serve_health
+
+    readiness = Readiness()
+    readiness.add("store", store.schema_version)
+    try:
+        return serve_health(readiness, metrics, port=port)
+    except OSError as exc:
+        raise UsageError(f"--health-port {port}: {exc.strerror or exc}") from None

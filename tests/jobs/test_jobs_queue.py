@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -90,12 +91,12 @@ class Deployment:
             "ROSTERBOT_WORKER_CONCURRENCY": "4",
         }
 
-    def worker(self, name: str, **settings: str) -> Worker:
+    def worker(self, name: str, *args: str, **settings: str) -> Worker:
         """`rosterbot worker` in a process of its own, once it serves."""
         log = self.tmp / f"{name}.log"
         with log.open("w", encoding="utf-8") as stderr:
             process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "worker", "--name", name],
+                [sys.executable, "-m", "bot", "worker", "--name", name, *args],
                 env={**os.environ, **self.environ(), **settings}, cwd=self.tmp,
                 stdout=subprocess.PIPE, stderr=stderr, text=True)
         worker = Worker(name, process, log)
@@ -170,7 +171,8 @@ def posts(world: SlackWorld, needle: str, thread: str | None = None) -> int:
 
 
 def test_two_replicas_and_two_workers_serve_a_whole_dialog(deployment: Deployment) -> None:
-    deployment.worker("w1")
+    port = free_port()
+    deployment.worker("w1", "--health-port", str(port))
     deployment.worker("w2")
     a, b = deployment.replica(), deployment.replica()
     thread, ts1, step1 = start_dialog(a, "demo-emails")
@@ -204,6 +206,17 @@ def test_two_replicas_and_two_workers_serve_a_whole_dialog(deployment: Deploymen
     assert a.built.jobs is not None and a.built.jobs.ready()
     for name, count in (("Step 1 of 3", 1), ("Step 2 of 3", 1), ("Step 3 of 3", 1)):
         assert posts(a, name) == count, name
+    # a worker serves its own readiness and job durations when asked (--health-port)
+    base = f"http://127.0.0.1:{port}"
+    assert httpx.get(base + "/readyz", timeout=5).status_code == 200
+    metrics = httpx.get(base + "/metrics", timeout=5).text
+    assert "rosterbot_job_seconds_count" in metrics
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def test_a_worker_killed_mid_diagnosis_loses_nothing_and_posts_once(
