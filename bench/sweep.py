@@ -1,7 +1,8 @@
 """The watch's sweep (issue 11): 500 licenses against a remote ClassLink, concurrent and sequential.
 
     .venv/bin/python bench/sweep.py                      # 500 licenses, 80 ms round trip
-    .venv/bin/python bench/sweep.py --concurrency 24     # licenses diagnosed at once
+    .venv/bin/python bench/sweep.py --concurrency 16     # licenses diagnosed at once
+    .venv/bin/python bench/sweep.py --processes 1        # threads only, no worker processes
     .venv/bin/python bench/sweep.py --sequential all     # time the sequential sweep whole
     .venv/bin/python bench/sweep.py --licenses 100 --quick   # a smoke run
     .venv/bin/python bench/sweep.py --json
@@ -20,16 +21,22 @@ The sandbox serves it from a process of its own on 127.0.0.1, every record seria
 anything is timed, and answers each request after --rtt milliseconds (default 80, as a remote
 ClassLink would). Each sweep runs in a fresh process, as `rosterbot sweep` does its work:
 `bot.sweep.run.run_sweep` over a SQLite store and directory in a temporary folder (stored,
-compared), nothing posted to Slack. Figures: wall time of the sweep, HTTP requests (the
-sandbox's own count, /applications apart), peak RSS of that process (ru_maxrss, interpreter
-and imports included) and its RSS before sweeping.
+compared), nothing posted to Slack, with the shipped defaults (--concurrency 8, --processes 0:
+one worker process a core, at most 4). Figures: wall time of the sweep, HTTP requests (the
+sandbox's own count, /applications apart), peak RSS of that process and of its worker processes
+(ru_maxrss, interpreter and imports included), its RSS before sweeping, and the CPU time of the
+sweep (workers included) and of the sandbox's process: on a 2-core machine a sweep whose round
+trips overlap is bound by that CPU, so a busy machine shows in the wall time.
 
-The sequential sweep is the same code with --concurrency 1. At 80 ms it would take minutes, so
-by default it runs on an evenly spread sample of the licenses (--sequential, default 100: every
-fifth license, broken ones included in proportion) and its time is extrapolated to all of them
-(seconds per license x licenses); the printout marks it "~" and says how many it measured.
-`--sequential all` measures it whole. Both sweeps must find the same status for every license
-of the sample (checked).
+The sequential sweep is the same code with --concurrency 1 and no worker process, diagnosing
+licenses of the same directory one after another. At 80 ms it takes over a minute, so by
+default it runs on an evenly spread sample (--sequential, default 100: every fifth license,
+broken ones included in proportion) and its time is extrapolated to all of them (seconds per
+license x licenses); the printout marks it "~" and says how many it measured. `--sequential all`
+measures it whole. Both sweeps must find the same status for every license of the sample
+(checked). For context, --diagnose-loop N (default 25) also times what `rosterbot diagnose
+--all` did before the watch: Diagnoser.diagnose one license after another, each reading
+/applications itself, on N licenses, extrapolated the same way.
 
 Aim (issue 11): 500 licenses at 80 ms in under 60 s, at least 6x the sequential sweep, on 2
 cores, with /applications read once.
@@ -523,6 +530,14 @@ def print_report(r: dict[str, Any]) -> None:
           f"{summary.get('broken')} broken, {summary.get('classlink_errors')} ClassLink errors. "
           f"Both sweeps agree on every measured license: "
           f"{'yes' if r['same_statuses'] else 'NO: ' + ', '.join(r['mismatched'][:5])}.")
+    cpus = r["machine"]["cpus"] or 1
+    floor = (c["cpu_seconds"] + c["server_cpu_seconds"]) / cpus
+    print(f"Once its round trips overlap the sweep is bound by CPU: its "
+          f"{seconds(c['cpu_seconds'])} and the sandbox's {seconds(c['server_cpu_seconds'])} "
+          f"over {cpus} cores take at least "
+          f"{seconds(floor)}, {r['sequential_seconds'] / floor:.1f}x the sequential sweep, on a "
+          f"machine doing nothing else ({c['cpu_seconds'] / max(1, r['licenses']) * 1000:.0f} ms "
+          "of CPU a license: decoding, parsing, the three checks).")
     met = (c["seconds"] < AIM_SECONDS and r["speedup"] >= AIM_SPEEDUP
            and c["requests"]["applications"] == 1)
     print(f"Aim: under {AIM_SECONDS:.0f} s, at least {AIM_SPEEDUP:.0f}x the sequential sweep, "
