@@ -39,8 +39,9 @@ class SweepScheduler:
 
     def __init__(self, schedule: CronSchedule, store: Store,
                  sweep: Callable[[dt.datetime], object], *,
-                 clock: Callable[[], dt.datetime] = utc_now) -> None:
+                 clock: Callable[[], dt.datetime] = utc_now, nap: float = LONGEST_NAP) -> None:
         self.schedule, self.store, self._sweep, self._clock = schedule, store, sweep, clock
+        self._nap = nap
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.next_run: dt.datetime | None = None
@@ -66,7 +67,7 @@ class SweepScheduler:
         while self.next_run is not None:
             left = (self.next_run - self._clock()).total_seconds()
             if left > 0:
-                if self._stop.wait(min(left, LONGEST_NAP)):
+                if self._stop.wait(min(left, self._nap)):
                     return
                 continue
             slot = self.next_run

@@ -176,3 +176,38 @@ def test_the_scheduler_thread_starts_and_stops(replicas: list[Store]) -> None:
     assert time.monotonic() - started < 2
     off = SweepScheduler(CronSchedule("off"), replicas[0], lambda _slot: None).start()
     assert off.next_run is None
+
+
+def test_the_scheduler_sweeps_when_its_time_comes(replicas: list[Store]) -> None:
+    now = [dt.datetime(2026, 12, 1, 2, 59, tzinfo=dt.UTC)]
+    swept: list[dt.datetime] = []
+    scheduler = SweepScheduler(CronSchedule("0 3 * * *"), replicas[0], swept.append,
+                               clock=lambda: now[0], nap=0.01)
+    scheduler.start()
+    try:
+        time.sleep(0.05)
+        assert swept == []  # not yet
+        now[0] = dt.datetime(2026, 12, 1, 3, 0, 30, tzinfo=dt.UTC)
+        deadline = time.monotonic() + 5
+        while not swept and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert swept == [dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)]
+        assert scheduler.next_run == dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC)
+    finally:
+        scheduler.stop()
+
+
+def test_rosterbot_run_keeps_the_schedule_while_it_serves(sqlite_url: str) -> None:
+    from bot.cli.sweep import scheduled_sweeps
+    from bot.settings import Settings
+
+    def scheduler_threads() -> int:
+        return sum(1 for t in threading.enumerate() if t.name == "sweep-schedule")
+
+    on = Settings.from_mapping({"DATABASE_URL": sqlite_url})
+    with scheduled_sweeps(on, sandbox=True):
+        assert scheduler_threads() == 1
+    assert scheduler_threads() == 0
+    off = Settings.from_mapping({"DATABASE_URL": sqlite_url, "ROSTERBOT_SWEEP_CRON": "off"})
+    with scheduled_sweeps(off, sandbox=True):
+        assert scheduler_threads() == 0
