@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from checks.errors import LicenseSourceUnavailable
 from checks.licenses import HttpLicenseDirectory, write_yaml
 from sandbox.sample import export_sample, sample_licenses, sample_world
 from sandbox.server import SandboxServer
+from tests.cli_helpers import assert_one_line, closed_port
 
 ROSTERBOT = str(Path(sys.executable).with_name("rosterbot"))
 REPO = Path(__file__).resolve().parents[2]
@@ -35,25 +35,6 @@ def rosterbot(*args: str, env: dict[str, str] | None = None, cwd: Path | None = 
     return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120,
                           env={**base, **(env or {})}, cwd=cwd, stdin=subprocess.DEVNULL,
                           check=False)
-
-
-def assert_one_line(run: subprocess.CompletedProcess[str], status: int, *needles: str) -> str:
-    """The run exited with `status` and said why in exactly one `rosterbot: ...` line."""
-    assert run.returncode == status, (run.returncode, run.stderr)
-    assert "Traceback" not in run.stderr, run.stderr
-    lines = run.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("rosterbot: "), run.stderr
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
-
-
-def closed_port() -> int:
-    """A port on 127.0.0.1 nobody listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @pytest.fixture(scope="module")

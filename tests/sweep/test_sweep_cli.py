@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from bot.store import open_store
 from sandbox.sample import sample_licenses, sample_world
 from sandbox.server import SandboxServer
 from sandbox.slack_api import SlackApiStub
+from tests.cli_helpers import assert_one_line, closed_port
 from tests.slack.slack_world import text_of
 
 SUPPORT = "C_SUPPORT"
@@ -32,24 +32,6 @@ def rosterbot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
     base = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
     return subprocess.run([ROSTERBOT, *args], capture_output=True, text=True, timeout=180,
                           env={**base, **env}, stdin=subprocess.DEVNULL, check=False)
-
-
-def assert_one_line(run: subprocess.CompletedProcess[str], status: int, *needles: str) -> str:
-    """The run exited with `status` and said why in exactly one `rosterbot: ...` line."""
-    assert run.returncode == status, (run.returncode, run.stderr)
-    assert "Traceback" not in run.stderr, run.stderr
-    lines = run.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("rosterbot: "), run.stderr
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @pytest.fixture(scope="module")
